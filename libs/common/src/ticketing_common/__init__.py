@@ -1,0 +1,1 @@
+"""Shared event schema and plumbing for the ticketing services."""
