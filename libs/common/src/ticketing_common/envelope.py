@@ -15,9 +15,13 @@ SCHEMA_URN_PREFIX = "urn:ticketing:schema:"
 
 
 class Event(BaseModel):
-    """Base of every typed event payload (the CloudEvent `data`)."""
+    """Base of every typed event payload (the CloudEvent `data`).
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Unknown fields are ignored, not rejected: evolution is additive, so a consumer built
+    against version N must still accept a payload to which a producer added optional fields.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     EVENT_TYPE: ClassVar[str]
     VERSION: ClassVar[int] = 1

@@ -1,1 +1,3 @@
-"""The intake service."""
+"""The intake service: support requests in, ticket events out."""
+
+__version__ = "0.1.0"

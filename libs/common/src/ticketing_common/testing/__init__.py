@@ -1,0 +1,1 @@
+"""Test support: pytest fixtures for real infrastructure and helpers for integration tests."""

@@ -1,0 +1,1 @@
+"""Local infrastructure without Docker: Kafka (KRaft, one node) and PostgreSQL."""
