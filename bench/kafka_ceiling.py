@@ -93,13 +93,21 @@ class Receiver:
                 batches = await self.consumer.getmany(timeout_ms=100, max_records=5000)
                 now = time.perf_counter_ns()
                 for records in batches.values():
-                    self.latencies_ns.extend(now - _sent_ns(r.headers) for r in records)
+                    stamped = (_sent_ns(r.headers) for r in records)
+                    self.latencies_ns.extend(now - sent for sent in stamped if sent)
                 if batches:
                     self.last_receive_ns = now
 
 
 def _sent_ns(headers: Sequence[tuple[str, bytes]]) -> int:
-    return next(int(v) for k, v in headers if k == SENT_HEADER)
+    """The send stamp; 0 for warm-up records, which carry none."""
+    return next((int(v) for k, v in headers if k == SENT_HEADER), 0)
+
+
+async def warm_up(producer: AIOKafkaProducer, topic: str) -> None:
+    """One unstamped record per partition, so leader elections are over before timing."""
+    deliveries = [await producer.send(topic, b"warm-up", partition=p) for p in range(PARTITIONS)]
+    await asyncio.gather(*deliveries)
 
 
 async def send(
@@ -155,6 +163,16 @@ async def fresh_topic(bootstrap: str) -> str:
     return name
 
 
+async def drop_topic(bootstrap: str, topic: str) -> None:
+    """Delete the run's topic so repeated benchmarks leave nothing behind."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.delete_topics([topic])
+    finally:
+        await admin.close()
+
+
 async def _all_led(admin: AIOKafkaAdminClient, topic: str) -> bool:
     (described,) = await admin.describe_topics([topic])
     led: int = sum(p["leader"] >= 0 for p in described["partitions"])
@@ -183,7 +201,7 @@ async def run_once(
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
     await asyncio.gather(consumer.start(), producer.start())
     try:
-        await assigned(consumer)
+        await asyncio.gather(assigned(consumer), warm_up(producer, topic))
         receiver = Receiver(consumer)
         started = time.perf_counter_ns()
         receiving = asyncio.create_task(receiver.until(len(records), deadline_s=300))
@@ -198,6 +216,7 @@ async def run_once(
         steady = percentiles(receiver.latencies_ns)
     finally:
         await asyncio.gather(consumer.stop(), producer.stop())
+        await drop_topic(bootstrap, topic)
     return RunResult(
         messages=len(records),
         seconds=round(seconds, 3),

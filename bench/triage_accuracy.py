@@ -39,7 +39,9 @@ def load(path: Path) -> list[Example]:
         if raw.strip():
             row = json.loads(raw)
             request = TriageInput(subject=row["subject"], body=row["text"], channel=row["channel"])
-            examples.append(Example(row["id"], row["lang"], request, str(row["class"]), row["line"]))
+            examples.append(
+                Example(row["id"], row["lang"], request, str(row["class"]), row["line"])
+            )
     return examples
 
 
@@ -79,8 +81,10 @@ def report_errors(examples: list[Example], decisions: list[Decision]) -> None:
     """Print every misclassified request with the rule's reasons."""
     for example, decision in zip(examples, decisions, strict=True):
         if example.label != label_of(decision) or example.line != decision.line:
-            print(f"\n{example.id}: expected {example.label}/{example.line}, "
-                  f"got {label_of(decision)}/{decision.line}")
+            print(
+                f"\n{example.id}: expected {example.label}/{example.line}, "
+                f"got {label_of(decision)}/{decision.line}"
+            )
             for reason in decision.reasons:
                 print(f"    {reason}")
 

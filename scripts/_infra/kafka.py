@@ -146,9 +146,15 @@ def _log4j2_properties(log_file: Path) -> str:
     return "\n".join(
         [
             "status = warn",
-            "appender.file.type = File",
+            "appender.file.type = RollingFile",
             "appender.file.name = FILE",
             f"appender.file.fileName = {log_file}",
+            f"appender.file.filePattern = {log_file}.%i",
+            "appender.file.policies.type = Policies",
+            "appender.file.policies.size.type = SizeBasedTriggeringPolicy",
+            "appender.file.policies.size.size = 20MB",
+            "appender.file.strategy.type = DefaultRolloverStrategy",
+            "appender.file.strategy.max = 3",
             "appender.file.layout.type = PatternLayout",
             "appender.file.layout.pattern = [%d] %p %m (%c)%n",
             "rootLogger.level = INFO",

@@ -68,7 +68,7 @@ def down(s: Settings) -> None:
     """Stop the local cluster `up` started (never an external DATABASE_URL server)."""
     data = s.postgres_dir / "data"
     if running_pid(s) is None:
-        print("postgres stopped")
+        print("postgres: no local cluster running")
         return
     bin_dir = find_bin_dir(s)
     print(f"stopping postgres (pid {running_pid(s)})...")

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
+from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
@@ -105,3 +106,30 @@ def kafka_check(client: MetadataClient | TopicLister) -> Check:
             await client.list_topics()
 
     return check
+
+
+class KafkaProbe:
+    """A long-lived admin client for readiness that connects on first use.
+
+    An HTTP API must start (and keep accepting into its outbox) while Kafka is down, so the
+    connection is made by the first readiness check and retried by later ones.
+    """
+
+    def __init__(self, bootstrap_servers: list[str] | str) -> None:
+        self._bootstrap_servers = bootstrap_servers
+        self._admin: AIOKafkaAdminClient | None = None
+
+    async def list_topics(self) -> list[str]:
+        """Topic names: a real metadata request to the broker."""
+        if self._admin is None:
+            admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap_servers)
+            await admin.start()
+            self._admin = admin
+        topics: list[str] = await self._admin.list_topics()
+        return topics
+
+    async def close(self) -> None:
+        """Close the admin client if it was ever connected."""
+        if self._admin is not None:
+            await self._admin.close()
+            self._admin = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 
 from intake import __version__
@@ -17,17 +16,17 @@ from ticketing_common.app import build_app
 from ticketing_common.clock import Clock, SystemClock
 from ticketing_common.contracts import load_contracts
 from ticketing_common.db import create_engine, create_session_factory
-from ticketing_common.health import database_check, kafka_check
+from ticketing_common.health import KafkaProbe, database_check, kafka_check
 from ticketing_common.outbox import OutboxWriter
 
 
 def create_app(settings: IntakeSettings, *, clock: Clock | None = None) -> FastAPI:
-    """Build intake's app; the lifespan owns the engine and the Kafka admin client."""
+    """Build intake's app; the lifespan owns the engine and the Kafka readiness probe."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings)
-        admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_list)
+        kafka = KafkaProbe(settings.kafka_bootstrap_list)
         app.state.sessions = create_session_factory(engine)
         app.state.deps = Deps(
             outbox=OutboxWriter(
@@ -37,11 +36,11 @@ def create_app(settings: IntakeSettings, *, clock: Clock | None = None) -> FastA
             clock=clock or SystemClock(),
         )
         app.state.readiness_checks["database"] = database_check(engine)
-        app.state.readiness_checks["kafka"] = kafka_check(admin)
+        app.state.readiness_checks["kafka"] = kafka_check(kafka)
         try:
             yield
         finally:
-            await admin.close()
+            await kafka.close()
             await engine.dispose()
 
     return build_app(

@@ -16,7 +16,7 @@ from intake.domain import (
 )
 from ticketing_common.app import DomainError
 from ticketing_common.clock import Clock
-from ticketing_common.contracts import ContractBook, ContractError
+from ticketing_common.contracts import ContractBook, NoContractInForceError, UnknownCustomerError
 from ticketing_common.events import (
     AuthorKind,
     Channel,
@@ -78,7 +78,7 @@ async def create_ticket(
     now = deps.clock.now()
     try:
         contract = deps.contracts.version_for(command.customer_id, now)
-    except ContractError as error:
+    except (UnknownCustomerError, NoContractInForceError) as error:
         raise DomainError(422, "unknown_customer", str(error)) from error
     ticket = store.TicketRow(
         id=new_ticket_id(),

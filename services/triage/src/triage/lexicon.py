@@ -26,6 +26,7 @@ class Trait(StrEnum):
     """What a cue says about the request beyond its class."""
 
     OUTAGE = "outage"  # something is down right now
+    SYMPTOM = "symptom"  # something fails, is wrong or slow (classes 4, 5 need a symptom)
     PLANNED = "planned"  # scheduled maintenance, not an emergency
     CALM = "calm"  # the customer says it is not urgent
     ADMIN = "admin"  # we administer the server (ssh, hostnames, VPS): class 2 is ours

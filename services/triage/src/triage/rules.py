@@ -24,22 +24,27 @@ Priority:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from triage.cues import ALL_CUES
 from triage.lexicon import CATEGORIES, NON_CORE, Cue, Language, Trait, find_match
-from triage.routing import choose_line, choose_priority
+from triage.routing import TraitStrengths, choose_line, choose_priority
 
 RULE_SET_VERSION = "rules-1.0.0"
 
 # On equal scores prefer the class whose mistake costs more (an outage over a question).
 _TIE_PREFERENCE = (3, 2, 4, 1, 5, 6, NON_CORE)
 _MAX_EVIDENCE = 3
+# Below this score the evidence is a lone weak word ("orders", "hosting"): let a person decide.
+_MIN_SCORE = 1.0
 _ADMIN_GATE_FACTOR = 0.5
 # An attack or an infection explains the load and the errors it causes (class 5 rather than 2-4).
 _SECURITY_DISCOUNT = 0.5
 _SYMPTOM_CLASSES = (2, 3, 4)
+# A business word ("orders", "заказ") or a component name alone is not an incident.
+_NO_SYMPTOM_FACTOR = 0.5
+_INCIDENT_CLASSES = (4, 5)
+_SYMPTOM_TRAITS = (Trait.SYMPTOM, Trait.OUTAGE, Trait.SECURITY)
 _SUPPORT_LINES = frozenset(range(5))
 
 
@@ -90,7 +95,7 @@ def classify(request: TriageInput, *, policy: TriagePolicy) -> Decision:
     hits = find_hits(text)
     scores = score(hits)
     category, why = choose_category(scores, hits)
-    traits = Counter(trait for hit in hits for trait in hit.cue.traits)
+    traits = trait_strengths(hits)
     line, line_reasons = choose_line(category, traits, policy.lines)
     priority, priority_reasons = choose_priority(category, traits, stability=policy.stability)
     return Decision(
@@ -130,22 +135,40 @@ def find_hits(text: str, cues: tuple[Cue, ...] = ALL_CUES) -> tuple[Hit, ...]:
     return tuple(hits)
 
 
-def score(hits: tuple[Hit, ...]) -> dict[int, float]:
-    """Sum the cues' votes per category, then apply the two structural discounts.
+def trait_strengths(hits: tuple[Hit, ...]) -> TraitStrengths:
+    """Sum, per trait, the strongest vote of each cue carrying it (at least 1 per cue)."""
+    strengths: dict[Trait, float] = {}
+    for hit in hits:
+        strength = max([1.0, *hit.cue.weights.values()])
+        for trait in hit.cue.traits:
+            strengths[trait] = strengths.get(trait, 0.0) + strength
+    return strengths
 
-    Class 2 counts half without a sign that we administer the server; classes 2-4 count half
-    when a security cue fired, because the attack explains the symptoms.
+
+def score(hits: tuple[Hit, ...]) -> dict[int, float]:
+    """Sum the cues' votes per category, then apply the structural discounts.
+
+    Class 2 counts half without a sign that we administer the server; classes 4-5 count half
+    when nothing fails; classes 2-4 count half when a security cue fired, because the attack
+    explains the symptoms.
     """
     totals = dict.fromkeys(CATEGORIES, 0.0)
     for hit in hits:
         for category, weight in hit.cue.weights.items():
             totals[category] += weight
-    if totals[2] > 0 and not _has_trait(hits, Trait.ADMIN):
-        totals[2] *= _ADMIN_GATE_FACTOR
+    if not _has_trait(hits, Trait.ADMIN):
+        _discount(totals, (2,), _ADMIN_GATE_FACTOR)
+    if not any(_has_trait(hits, trait) for trait in _SYMPTOM_TRAITS):
+        _discount(totals, _INCIDENT_CLASSES, _NO_SYMPTOM_FACTOR)
     if _has_trait(hits, Trait.SECURITY):
-        for category in _SYMPTOM_CLASSES:
-            totals[category] = min(totals[category], totals[category] * _SECURITY_DISCOUNT)
+        _discount(totals, _SYMPTOM_CLASSES, _SECURITY_DISCOUNT)
     return totals
+
+
+def _discount(totals: dict[int, float], categories: tuple[int, ...], factor: float) -> None:
+    for category in categories:
+        if totals[category] > 0:
+            totals[category] *= factor
 
 
 def _has_trait(hits: tuple[Hit, ...], trait: Trait) -> bool:
@@ -155,7 +178,7 @@ def _has_trait(hits: tuple[Hit, ...], trait: Trait) -> bool:
 def choose_category(scores: dict[int, float], hits: tuple[Hit, ...]) -> tuple[int, list[str]]:
     """Pick the best-scoring category and explain it with its strongest evidence."""
     best = max(_TIE_PREFERENCE, key=lambda category: (scores[category], -_rank(category)))
-    if scores[best] <= 0:
+    if scores[best] < _MIN_SCORE:
         return 6, ["class 6: no rule matched, routed as a question for a person to qualify"]
     reasons = [_describe(best, hit) for hit in _evidence(best, hits)]
     runner_up = max(

@@ -100,7 +100,7 @@ def kafka_bootstrap_servers(request: pytest.FixtureRequest) -> Iterator[str]:
     if from_env := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         yield from_env
     elif docker_answers():
-        from testcontainers.kafka import KafkaContainer
+        from testcontainers.community.kafka import KafkaContainer
 
         container = KafkaContainer(KAFKA_IMAGE).with_kraft()
         container.with_env("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
@@ -117,7 +117,7 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     if from_env := os.environ.get("DATABASE_URL"):
         yield from_env
     elif docker_answers():
-        from testcontainers.postgres import PostgresContainer
+        from testcontainers.community.postgres import PostgresContainer
 
         with PostgresContainer(
             POSTGRES_IMAGE,

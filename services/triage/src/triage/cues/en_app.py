@@ -35,7 +35,8 @@ SCOPE_CUES: tuple[Cue, ...] = (
     ),
     _en(
         "nobody being able to use it",
-        r"\b(?:(?:no ?one|nobody|none of (?:our|the) (?:\d+ )?\w+) (?:can|could|is able to)"
+        r"\b(?:(?:no ?one|nobody|none of (?:our|the) (?:\d+ )?\w+)(?: \w+){0,3} (?:can|could"
+        r"|is able to)"
         r"|for all (?:our )?users|nobody can use it|we can'?t even log ?in)",
         {3: 2.5},
         T.OUTAGE,
@@ -51,7 +52,8 @@ SCOPE_CUES: tuple[Cue, ...] = (
     ),
     _en(
         "an application stuck in maintenance mode",
-        r"\b(?:maintenance mode|briefly unavailable for scheduled maintenance|stuck in maintenance)",
+        r"\b(?:maintenance mode|briefly unavailable for scheduled maintenance"
+        r"|stuck in maintenance)",
         {3: 3},
         T.OUTAGE,
         T.OPS,
@@ -65,8 +67,9 @@ SCOPE_CUES: tuple[Cue, ...] = (
     ),
     _en(
         "a problem after a release",
-        r"\b(?:(?:after|since) (?:the |our |your |last night'?s |yesterday'?s |today'?s )?(?:latest "
-        r"|new |last )?(?:release|deploy(?:ment)?|build|rollout|plugin updates?)|(?:since|after) "
+        r"\b(?:(?:after|since) (?:the |our |your |last night'?s |yesterday'?s |today'?s )?"
+        r"(?:latest |new |last )?(?:release|deploy(?:ment)?|build|rollout|plugin updates?)"
+        r"|(?:since|after) "
         r"(?:we|you|they|he|she) (?:shipped|deployed|released|pushed)|(?:new|latest) (?:build"
         r"|release)|hotfix|roll ?back)",
         {3: 1.5, 4: 0.5, 1: -1},
@@ -120,12 +123,16 @@ BUSINESS_CUES: tuple[Cue, ...] = (
     ),
     _en(
         "something that stopped working",
-        r"\b(?:not (?:working|showing|saving|appearing|going through|renewing|processed|visible)"
+        r"\b(?:not (?:being )?(?:\w+ing|going through|processed|visible|sent|delivered|created"
+        r"|saved|synced|updated)|never (?:reach|arrive|appear|show|get)\w*"
         r"|(?:can'?t|cannot|could ?n'?t|unable to) (?:be )?(?:save|saved|place|pay|complete"
-        r"|submit|process|book|create|assign)|stopped (?:working|showing|appearing)|fails?|failed"
-        r"|failing|broken|aren'?t \w+ing|does ?n'?t work|is empty|shows? zeros?)\b",
+        r"|submit|process|book|create|assign)|stopped \w+ing|fails?|failed"
+        r"|failing|broken|aren'?t \w+ing|(?:does|do|did|wo) ?n'?t (?:work|submit|load|open|save"
+        r"|send"
+        r"|show|appear|arrive)|missing|disappear\w*|is empty|shows? zeros?)\b",
         {4: 1, 5: 0.5, 3: 0.5},
         T.DEFECT,
+        T.SYMPTOM,
         negatable=True,
     ),
     _en(
@@ -135,6 +142,7 @@ BUSINESS_CUES: tuple[Cue, ...] = (
         {4: 2, 5: 1},
         T.DEFECT,
         T.CODE,
+        T.SYMPTOM,
         negatable=True,
     ),
     _en(
@@ -143,6 +151,7 @@ BUSINESS_CUES: tuple[Cue, ...] = (
         r"|customers)|(?:lost|cancell?ed) (?:\w+ )?orders|revenue|conversion|overcharged"
         r"|(?:have|had) to (?:pause|cancel))",
         {4: 2},
+        T.SYMPTOM,
     ),
     _en(
         "slowness",
@@ -150,6 +159,7 @@ BUSINESS_CUES: tuple[Cue, ...] = (
         r"|\d+(?:[-–]\d+)? ?(?:sec|secs|seconds)\b|timeouts?)",
         {4: 1.5, 5: 1},
         T.PERF,
+        T.SYMPTOM,
         negatable=True,
     ),
 )
@@ -158,7 +168,8 @@ COMPONENT_CUES: tuple[Cue, ...] = (
     _en(
         "a single component",
         r"\b(?:widget|sidebar|footer|header|slider|carousel|feed|map|block|section|report|chart"
-        r"|gallery|one page|a single page|search (?:box|bar|field|widget))s?\b",
+        r"|(?:contact|signup|sign-up|subscription|newsletter|feedback) form|images|photos|icons"
+        r"|gallery|one page|a single page|search (?:box|bar|field|widget|results?|page))s?\b",
         {5: 1.5},
         T.DEFECT,
         negatable=True,
@@ -180,7 +191,8 @@ COMPONENT_CUES: tuple[Cue, ...] = (
     ),
     _en(
         "a password-guessing attack",
-        r"\b(?:brute[- ]?force|failed login(?: attempt)?s?|login attempts|password guessing"
+        r"\b(?:brute[- ]?force|failed login(?: attempt)?s?|(?:login|log-?in|sign-?in) attempts"
+        r"|(?:keeps? |are )?trying to log ?in as|attempts per (?:hour|minute)|password guessing"
         r"|credential stuffing)",
         {5: 4},
         T.SECURITY,
@@ -197,7 +209,8 @@ COMPONENT_CUES: tuple[Cue, ...] = (
     ),
     _en(
         "an intrusion",
-        r"\b(?:hack(?:ed|ers?)|compromised|breach|intru(?:der|sion)|unauthori[sz]ed (?:access"
+        r"\b(?:hack(?:ed|ers?)|defac\w+|compromised|breach|intru(?:der|sion)"
+        r"|unauthori[sz]ed (?:access"
         r"|login)|suspicious (?:login|activity|process)|someone logged in|logged into our \w+ "
         r"(?:account )?from)",
         {5: 4},
@@ -245,7 +258,7 @@ QUESTION_CUES: tuple[Cue, ...] = (
         "writing documentation",
         r"\b(?:write|prepare|create|draft) (?:the |a |our |some )?(?:user |technical |api )?"
         r"(?:documentation|docs|manual|guide)",
-        {6: 2},
+        {6: 3},
         T.CHANGE,
     ),
     _en(
@@ -257,7 +270,8 @@ QUESTION_CUES: tuple[Cue, ...] = (
     ),
     _en(
         "a change request",
-        r"\b(?:feature request|(?:we'?d|we would|would) like to (?:add|have|get|change)|could "
+        r"\b(?:feature request|integrat\w+ with|propose an? (?:approach|solution)|(?:we'?d"
+        r"|we would|would) like to (?:add|have|get|change)|could "
         r"(?:we|you) (?:get|add|replace|change|build|implement)|please (?:add|replace|change"
         r"|implement)|new feature|enhancement|improvement|estimate|how (?:long|much) (?:it )?would "
         r"(?:it )?(?:take|cost)|what it would cost)\b",

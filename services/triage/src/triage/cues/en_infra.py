@@ -13,16 +13,24 @@ T = Trait
 NON_CORE_CUES: tuple[Cue, ...] = (
     _en(
         "a job application",
-        r"\b(?:my (?:cv|resume)|(?:cv|resume) (?:is )?attached|hiring manager|join your (?:\w+ )?team"
-        r"|job (?:application|opening)|vacanc(?:y|ies)|applying for the)",
+        r"\b(?:my (?:cv|resume)|(?:cv|resume) (?:is )?attached|hiring manager"
+        r"|join your (?:\w+ )?team|job (?:application|opening)|apply for (?:the |a )?(?:\w+ )?"
+        r"(?:\w+ )?(?:position|role|job)|vacanc(?:y|ies)|applying for the)",
         {NON_CORE: 4},
     ),
     _en(
         "advertising / SEO spam",
         r"\b(?:seo (?:company|services|agency|experts?)|guaranteed (?:top|rankings?|results)"
         r"|(?:first|1st) page (?:of |on )?google|backlinks|free (?:seo )?audit|unsubscribe"
-        r"|top ?10 rankings|limited[- ]time offer)",
+        r"|top ?10 rankings|limited[- ]time offer|you have won|lottery|inheritance|bank details"
+        r"|remove me from (?:your|the) (?:mailing|email) list)",
         {NON_CORE: 4},
+    ),
+    _en(
+        "an advertisement or invitation",
+        r"\b(?:we (?:sell|offer|provide|are offering) (?:\w+ ){0,3}(?:at|for|with)|wholesale prices"
+        r"|special offer|are you interested|partnership proposal|(?:we )?invite you to)",
+        {NON_CORE: 2.5},
     ),
     _en(
         "a sales inquiry from a prospect",
@@ -33,15 +41,22 @@ NON_CORE_CUES: tuple[Cue, ...] = (
     ),
     _en(
         "a billing / accounting request",
-        r"\b(?:copy of (?:the |our )?\w+ invoice|invoice (?:re-?issued|copy)|re-?issue (?:the |our )?"
-        r"invoice|vat (?:number|id)|whoever handles billing|accounting department|credit note)",
+        r"\b(?:copy of (?:the |our )?\w+ invoice|invoice (?:re-?issued|copy)"
+        r"|re-?issue (?:the |our )?invoice|vat (?:number|id)|whoever handles billing"
+        r"|accounting department|credit note)",
         {NON_CORE: 3},
     ),
     _en(
         "a wrong address / wrong number",
         r"\b(?:wrong number|book a table|not a client|no technical request|wrong (?:address|person)"
-        r"|(?:is this|i thought this was) the (?:clinic|restaurant|pharmacy|hospital|bank))",
+        r"|(?:is this|i thought this was) the (?:\w+ )?(?:clinic|restaurant|pharmacy|hospital|bank"
+        r"|taxi|hotel))",
         {NON_CORE: 4},
+    ),
+    _en(
+        "a call meant for another business",
+        r"^(?:hello|hi|good \w+)?\W*is (?:this|that) (?:the )?\w+\?",
+        {NON_CORE: 2},
     ),
     _en(
         "a thank-you note without a request",
@@ -53,18 +68,20 @@ NON_CORE_CUES: tuple[Cue, ...] = (
 PROVIDER_CUES: tuple[Cue, ...] = (
     _en(
         "the hosting provider",
-        r"\b(?:hosting (?:provider|company|co\b)|web ?host\b|hoster|the host(?:'s)?\b|hosting panel)",
+        r"\b(?:hosting (?:provider|company|co\b)|web ?host\b|hoster|the host(?:'s)?\b"
+        r"|hosting panel)",
         {1: 1},
     ),
     _en(
         "a datacenter problem",
-        r"\b(?:data ?cent(?:er|re)s?|colocation|colo facility|server room at the provider)",
+        r"\b(?:data ?cent(?:er|re)s?|colocation|colo facility|(?:their|provider'?s?|\w+'s) "
+        r"(?:\w+ )?facility|server room at the provider)",
         {1: 2.5},
     ),
     _en(
         "an ISP / network provider outage",
-        r"\b(?:isp|internet (?:service )?provider|fib(?:er|re) cut|leased line|uplink|upstream "
-        r"provider)\b",
+        r"\b(?:isp|(?:internet|fib(?:er|re)|telecom|network) (?:service )?provider|fib(?:er|re) cut"
+        r"|leased line|uplink|upstream provider|cut the (?:line|cable)|no connectivity)\b",
         {1: 3},
     ),
     _any(
@@ -75,8 +92,8 @@ PROVIDER_CUES: tuple[Cue, ...] = (
     ),
     _en(
         "a power failure",
-        r"\b(?:power (?:outage|failure|cut|loss|distribution)|generator power|\bups\b|pdus?\b"
-        r"|blackout)",
+        r"\b(?:power (?:outage|failure|cut|loss|distribution)|lost (?:all )?power|no power"
+        r"|generator power|\bups\b|pdus?\b|blackout)",
         {1: 3},
         T.OUTAGE,
     ),
@@ -114,6 +131,13 @@ PROVIDER_CUES: tuple[Cue, ...] = (
         r" (?:this )?with (?:them|the \w+|their \w+)|keep (?:an eye on it|us posted)|stay in "
         r"contact with|no eta|(?:they|provider) (?:are|is) working on it)",
         {1: 1.5},
+    ),
+    _en(
+        "a network outage",
+        r"\b(?:network(?:ing)?|connectivity|routing|backbone) (?:outage|incident|issues?|problems?"
+        r"|failure|degradation)",
+        {1: 2},
+        T.OUTAGE,
     ),
     _en(
         "a site unreachable from outside only",
@@ -156,8 +180,9 @@ SERVER_CUES: tuple[Cue, ...] = (
     ),
     _en(
         "excessive CPU load",
-        r"\b(?:(?:cpu|load avg|load average|server load)\b[^.]{0,30}(?:\d{3} ?%|pegged|maxed|high)"
-        r"|(?:100 ?%|pegged at \d+%?) cpu|pegged at 100)",
+        r"\b(?:(?:cpu|load avg|load average|server load)\b[^.]{0,50}(?:\d{3} ?%|pegged|maxed|high)"
+        r"|(?:100 ?%|pegged at \d+%?) cpu|pegged at 100|load average:? \d{2,}"
+        r"|server (?:is )?(?:overloaded|very slow|struggling))",
         {2: 3},
         T.OUTAGE,
     ),
@@ -168,8 +193,8 @@ SERVER_CUES: tuple[Cue, ...] = (
     ),
     _en(
         "a full disk",
-        r"\b(?:disk (?:is )?(?:full|at 100)|no space left|(?:/var|/tmp|/data|volume|partition) "
-        r"(?:is )?(?:at )?(?:100 ?%|full)|inodes?|extend the volume)",
+        r"\b(?:(?:disk|drive|partition|volume|/\w+)\b[^.]{0,30}\b(?:is |are )?(?:full|at 100 ?%"
+        r"|at 9\d ?%)|no space left|inodes?|extend the volume)",
         {2: 3},
     ),
     _any(
