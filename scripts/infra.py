@@ -15,7 +15,6 @@ from _infra import kafka, postgres
 from _infra.procs import InfraError
 from _infra.settings import Settings, load_settings
 
-
 COMPONENTS = ("postgres", "kafka")
 
 

@@ -276,6 +276,15 @@ def test_interval_starting_in_the_gap_starts_when_the_gap_ends() -> None:
     assert business_seconds_between(calendar, day, day + timedelta(days=1)) == H
 
 
+def test_ambiguous_fall_back_times_mean_their_first_occurrence() -> None:
+    # New York, 2 Nov 2025: 01:00-02:00 happens twice. 01:30-03:30 runs from the first 01:30
+    # (05:30 UTC) to 03:30 EST (08:30 UTC): three real hours, the repeated one included.
+    calendar = Calendar(weekly=[(6, hours("01:30"), hours("03:30"))], timezone="America/New_York")
+    day = datetime(2025, 11, 2, tzinfo=NEW_YORK)
+    assert business_seconds_between(calendar, day, day + timedelta(days=1)) == 3 * H
+    assert next_covered_instant(calendar, day) == datetime(2025, 11, 2, 5, 30, tzinfo=UTC)
+
+
 def test_24x7_is_plain_elapsed_time() -> None:
     calendar = contract_calendar("e2e-247", datetime(2025, 1, 1, tzinfo=UTC))
     start = datetime(2025, 3, 30, 0, 59, 59, 700_000, tzinfo=UTC)

@@ -1,1 +1,3 @@
-"""The escalation service."""
+"""The escalation service: moves tickets between support lines and vendors, with history."""
+
+__version__ = "0.1.0"

@@ -1,1 +1,3 @@
-"""The triage service."""
+"""The triage service: explainable class, support line and priority for every ticket."""
+
+__version__ = "0.1.0"

@@ -16,8 +16,6 @@ from ticketing_common.contracts.loader import (
     parse_contracts,
 )
 from ticketing_common.contracts.model import (
-    BASIC_SLA_TARGETS,
-    STABILITY_SLA_TARGETS,
     Contract,
     ContractBook,
     ContractVersion,
@@ -25,10 +23,10 @@ from ticketing_common.contracts.model import (
     HolidayCalendar,
     NoContractInForceError,
     RequestQuota,
-    SlaTargets,
     UnknownCustomerError,
     Vendor,
 )
+from ticketing_common.contracts.sla import BASIC_SLA_TARGETS, STABILITY_SLA_TARGETS, SlaTargets
 
 __all__ = [
     "BASIC_SLA_TARGETS",

@@ -25,12 +25,17 @@ from ticketing_common.contracts.coverage import (
     CoveragePlan,
     merge_intervals,
 )
+from ticketing_common.contracts.sla import (
+    BASIC_SLA_TARGETS,
+    STABILITY_CLASSES,
+    STABILITY_SLA_TARGETS,
+    SlaTargets,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 RequestClass = Annotated[int, Field(ge=1, le=6)]
 SupportLine = Annotated[int, Field(ge=0, le=4)]
-STABILITY_CLASSES = frozenset({2, 3})
 
 
 class UnknownCustomerError(LookupError):
@@ -43,25 +48,6 @@ class NoContractInForceError(LookupError):
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class SlaTargets(_Frozen):
-    """Response and resolution targets in covered seconds; None means "not in SLA"."""
-
-    response_seconds: PositiveInt | None = None
-    resolution_seconds: PositiveInt | None = None
-
-
-# DOMAIN.md, "SLA table (basic contract)"; class 5 resolution and class 6 start are contract-set.
-BASIC_SLA_TARGETS: dict[int, SlaTargets] = {
-    1: SlaTargets(),
-    2: SlaTargets(),
-    3: SlaTargets(response_seconds=3600, resolution_seconds=4 * 3600),
-    4: SlaTargets(response_seconds=2 * 3600, resolution_seconds=6 * 3600),
-    5: SlaTargets(response_seconds=3 * 3600, resolution_seconds=6 * 3600),
-    6: SlaTargets(response_seconds=4 * 3600),
-}
-STABILITY_SLA_TARGETS = SlaTargets(response_seconds=1800, resolution_seconds=3600)
 
 
 class HolidayCalendar(_Frozen):
