@@ -218,7 +218,9 @@ def _header_schemas() -> dict[str, Any]:
         "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
     }
     content = {"type": "string", "const": CONTENT_TYPE, "description": "Structured content mode"}
-    dlq = {name: {"type": "string", "description": text} for name, text in DEAD_LETTER_HEADERS.items()}
+    dlq = {
+        name: {"type": "string", "description": text} for name, text in DEAD_LETTER_HEADERS.items()
+    }
     common = {"content-type": content, "traceparent": trace}
     return {
         "TicketEventHeaders": {

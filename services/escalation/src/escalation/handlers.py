@@ -7,6 +7,7 @@ ticket row with `SELECT ... FOR UPDATE` and writes the events it emits to the ou
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -176,7 +177,7 @@ async def record_move(
 
 
 def contract_of(
-    ticket: store.TicketRow, deps: Deps, *, error: type[Exception]
+    ticket: store.TicketRow, deps: Deps, *, error: Callable[[str], Exception]
 ) -> ContractVersion:
     """The contract version the ticket pinned; `error` says what a missing one is."""
     try:

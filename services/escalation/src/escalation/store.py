@@ -104,11 +104,7 @@ async def add_history(session: AsyncSession, ticket_id: str, entry: HistoryEntry
 
 async def list_history(session: AsyncSession, ticket_id: str) -> list[HistoryEntry]:
     """A ticket's history, oldest first."""
-    statement = (
-        select(history)
-        .where(history.c.ticket_id == ticket_id)
-        .order_by(history.c.id)
-    )
+    statement = select(history).where(history.c.ticket_id == ticket_id).order_by(history.c.id)
     rows = (await session.execute(statement)).mappings().all()
     return [
         HistoryEntry(

@@ -16,18 +16,23 @@ A ticket belongs to the month (YYYY-MM) of its `received_at` in UTC.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from reporting.facts import (
+    ClockFacts,
+    ClockOutcome,
+    EscalationFact,
+    SlaEventFact,
+    SlaEventKind,
+    TicketFacts,
+)
 from ticketing_common.envelope import Event
 from ticketing_common.events import (
     AuthorKind,
-    Channel,
     ClockKind,
-    EscalationTrigger,
     MessageAdded,
     Priority,
     SlaArmed,
@@ -45,108 +50,6 @@ from ticketing_common.events import (
     VendorEngaged,
     VendorReturned,
 )
-
-
-class ClockOutcome(StrEnum):
-    """How an SLA clock of a ticket ended, so far."""
-
-    MET = "met"
-    BREACHED = "breached"
-    NONE = "none"
-
-
-@dataclass(frozen=True)
-class ClockFacts:
-    """One SLA clock of a ticket: outcome and the covered seconds it counts in the report."""
-
-    outcome: ClockOutcome = ClockOutcome.NONE
-    seconds: int | None = None
-    target_seconds: int | None = None
-    decided_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class TicketFacts:
-    """What the reports know about one ticket."""
-
-    ticket_id: str
-    customer_id: str
-    contract_version: str
-    month: str
-    channel: Channel
-    received_at: datetime
-    status: TicketStatus
-    status_changed_at: datetime
-    last_event_at: datetime
-    request_class: int | None = None
-    classified_at: datetime | None = None
-    priority: Priority | None = None
-    current_line: int | None = None
-    line_changed_at: datetime | None = None
-    highest_line: int | None = None
-    first_response_at: datetime | None = None
-    resolved_at: datetime | None = None
-    response: ClockFacts = ClockFacts()
-    resolution: ClockFacts = ClockFacts()
-    escalations: int = 0
-    vendor_engagements: int = 0
-    vendor_returns: int = 0
-    agent_messages: int = 0
-    customer_messages: int = 0
-    sla_warnings: int = 0
-    sla_pauses: int = 0
-
-    @property
-    def classified(self) -> bool:
-        """Whether triage has decided (a classified ticket with no class is non-core)."""
-        return self.classified_at is not None
-
-    def clock(self, kind: ClockKind) -> ClockFacts:
-        """The facts of one SLA clock."""
-        return self.response if kind is ClockKind.RESPONSE else self.resolution
-
-
-@dataclass(frozen=True)
-class EscalationFact:
-    """One line move of a ticket (up is an escalation, down a return)."""
-
-    event_id: UUID
-    ticket_id: str
-    from_line: int
-    to_line: int
-    trigger: EscalationTrigger
-    vendor_id: str | None
-    escalated_at: datetime
-
-    @property
-    def is_upward(self) -> bool:
-        """A move to a higher line: what the reports count as an escalation."""
-        return self.to_line > self.from_line
-
-
-class SlaEventKind(StrEnum):
-    """What happened to an SLA clock."""
-
-    ARMED = "armed"
-    WARNING = "warning"
-    BREACHED = "breached"
-    MET = "met"
-    PAUSED = "paused"
-    RESUMED = "resumed"
-
-
-@dataclass(frozen=True)
-class SlaEventFact:
-    """One SLA clock event of a ticket, as analysts see it."""
-
-    event_id: UUID
-    ticket_id: str
-    clock: ClockKind
-    kind: SlaEventKind
-    at: datetime
-    target_seconds: int | None = None
-    elapsed_seconds: int | None = None
-    remaining_seconds: int | None = None
 
 
 def month_of(instant: datetime) -> str:
@@ -256,9 +159,7 @@ def _triaged(facts: TicketFacts, event: TicketTriaged) -> TicketFacts:
 
 
 def _reclassified(facts: TicketFacts, event: TicketReclassified) -> TicketFacts:
-    return _classify(
-        facts, event.request_class, event.priority, event.line, event.reclassified_at
-    )
+    return _classify(facts, event.request_class, event.priority, event.line, event.reclassified_at)
 
 
 def _status_changed(facts: TicketFacts, event: TicketStatusChanged) -> TicketFacts:
@@ -270,9 +171,7 @@ def _status_changed(facts: TicketFacts, event: TicketStatusChanged) -> TicketFac
         resolved_at = at
     elif event.to_status is TicketStatus.OPEN:
         resolved_at = None  # reopened: no longer resolved
-    return _seen(
-        facts, at, status=event.to_status, status_changed_at=at, resolved_at=resolved_at
-    )
+    return _seen(facts, at, status=event.to_status, status_changed_at=at, resolved_at=resolved_at)
 
 
 def _escalated(facts: TicketFacts, event: TicketEscalated) -> TicketFacts:

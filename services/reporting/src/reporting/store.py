@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict, fields
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import RowMapping, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reporting.projections import (
+from reporting.facts import (
     ClockFacts,
     ClockOutcome,
     EscalationFact,
@@ -58,7 +57,9 @@ async def insert_sla_event(session: AsyncSession, fact: SlaEventFact) -> None:
     await session.execute(statement.on_conflict_do_nothing(index_elements=["event_id"]))
 
 
-async def month_tickets(session: AsyncSession, *, customer_id: str, month: str) -> list[TicketFacts]:
+async def month_tickets(
+    session: AsyncSession, *, customer_id: str, month: str
+) -> list[TicketFacts]:
     """The tickets a customer's report of one month counts, oldest first."""
     statement = (
         select(tickets)
@@ -80,9 +81,7 @@ async def month_escalations(
         .order_by(escalations.c.escalated_at)
     )
     rows = (await session.execute(statement)).mappings().all()
-    return [
-        EscalationFact(**{**row, "trigger": EscalationTrigger(row["trigger"])}) for row in rows
-    ]
+    return [EscalationFact(**{**row, "trigger": EscalationTrigger(row["trigger"])}) for row in rows]
 
 
 def _ticket_columns(facts: TicketFacts) -> dict[str, Any]:
@@ -97,7 +96,7 @@ def _ticket_columns(facts: TicketFacts) -> dict[str, Any]:
     return columns
 
 
-def _ticket_from_row(row: Mapping[str, Any]) -> TicketFacts:
+def _ticket_from_row(row: RowMapping) -> TicketFacts:
     plain = {
         field.name: row[field.name] for field in fields(TicketFacts) if field.name not in _CLOCKS
     }
@@ -114,7 +113,7 @@ def _ticket_from_row(row: Mapping[str, Any]) -> TicketFacts:
     )
 
 
-def _clock_from_row(row: Mapping[str, Any], clock: str) -> ClockFacts:
+def _clock_from_row(row: RowMapping, clock: str) -> ClockFacts:
     return ClockFacts(
         outcome=ClockOutcome(row[f"{clock}_outcome"]),
         seconds=row[f"{clock}_seconds"],
