@@ -39,7 +39,11 @@ from ticketing_common.migrations import upgrade_head_async
 SERVICE_ROOT = Path(__file__).resolve().parents[1]
 REPO_ROOT = SERVICE_ROOT.parents[1]
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-CONTRACTS = {"acme-shop": "acme-shop@2025-01-01", "fintech-247": "fintech-247@2024-01-01"}
+CONTRACTS = {
+    "acme-shop": "acme-shop@2025-01-01",
+    "nordic-clinic": "nordic-clinic@2024-01-01",
+    "fintech-247": "fintech-247@2024-01-01",
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class Feed:
     processor: EventProcessor
     sessions: async_sessionmaker[AsyncSession]
     dead_letters: DeadLetters
+    ticket_ids: set[str] = field(default_factory=set)
 
     async def apply(self, event: Event, *, ticket_id: str, customer: str, source: str) -> str:
         """Process one event in its envelope; returns the processor's outcome."""
@@ -80,6 +85,7 @@ class Feed:
 
     def record(self, event: Event, ticket_id: str, customer: str, source: str) -> FakeRecord:
         """The Kafka record carrying the event."""
+        self.ticket_ids.add(ticket_id)
         envelope = new_envelope(
             event,
             source=source,
@@ -92,6 +98,14 @@ class Feed:
         )
         wire = to_record(envelope)
         return FakeRecord(value=wire.value, key=wire.key, headers=wire.headers)
+
+    def story(self, ticket_id: str, customer: str, line: int) -> list[FakeRecord]:
+        """Records of a ticket created, triaged onto `line`, then breaching its resolution SLA."""
+        return [
+            self.record(created(ticket_id, customer), ticket_id, customer, INTAKE),
+            self.record(triaged(ticket_id, line), ticket_id, customer, TRIAGE),
+            self.record(breached(ticket_id), ticket_id, customer, SLA),
+        ]
 
     async def ticket(self, customer: str = "acme-shop", line: int = 1) -> str:
         """A new ticket, created by intake and triaged by triage onto `line`."""
@@ -121,21 +135,23 @@ class Feed:
         )
         return await self.apply(event, ticket_id=ticket_id, customer=customer, source=INTAKE)
 
+    async def envelopes(self, ticket_id: str) -> list[dict[str, Any]]:
+        """The CloudEvents escalation wrote to its outbox about the ticket, in order."""
+        table = outbox.outbox
+        statement = select(table.c.value).where(table.c.key == ticket_id).order_by(table.c.id)
+        async with self.sessions() as session:
+            values = (await session.execute(statement)).scalars().all()
+        return [json.loads(value) for value in values]
+
     async def outbox(self, ticket_id: str) -> list[tuple[str, dict[str, Any]]]:
         """(type, data) of the events escalation wrote about the ticket, in order."""
-        table = outbox.outbox
-        statement = (
-            select(table.c.event_type, table.c.value)
-            .where(table.c.key == ticket_id)
-            .order_by(table.c.id)
-        )
-        async with self.sessions() as session:
-            rows = (await session.execute(statement)).all()
-        return [(kind, json.loads(value)["data"]) for kind, value in rows]
+        return [(event["type"], event["data"]) for event in await self.envelopes(ticket_id)]
 
-    async def outbox_types(self, ticket_id: str) -> list[str]:
-        """Only the event types escalation wrote about the ticket, in order."""
-        return [kind for kind, _ in await self.outbox(ticket_id)]
+    async def forget_outbox(self) -> None:
+        """Delete the outbox rows of this feed's tickets, so no relay ever publishes them."""
+        table = outbox.outbox
+        async with self.sessions() as session, session.begin():
+            await session.execute(table.delete().where(table.c.key.in_(self.ticket_ids)))
 
 
 INTAKE, TRIAGE, SLA = "/services/intake", "/services/triage", "/services/sla-timer"
@@ -216,8 +232,12 @@ async def sessions(
 
 
 @pytest.fixture
-def feed(deps: Deps, sessions: async_sessionmaker[AsyncSession]) -> Feed:
-    """Events into escalation's real EventProcessor, dead letters kept in memory."""
+async def feed(deps: Deps, sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Feed]:
+    """Events into escalation's real EventProcessor, dead letters kept in memory.
+
+    The outbox rows of the feed's tickets are deleted afterwards: the outbox is the real one,
+    and a relay started later must not publish test events to the shared topic.
+    """
     dead_letters = DeadLetters()
     processor = EventProcessor(
         config=ConsumerConfig(
@@ -231,7 +251,9 @@ def feed(deps: Deps, sessions: async_sessionmaker[AsyncSession]) -> Feed:
         handlers=handlers(deps),
         dead_letters=dead_letters,
     )
-    return Feed(processor=processor, sessions=sessions, dead_letters=dead_letters)
+    built = Feed(processor=processor, sessions=sessions, dead_letters=dead_letters)
+    yield built
+    await built.forget_outbox()
 
 
 @pytest.fixture

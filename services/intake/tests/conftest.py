@@ -35,3 +35,13 @@ async def client(intake_settings: IntakeSettings) -> AsyncIterator[httpx.AsyncCl
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://intake") as http:
             yield http
+
+
+@pytest.fixture(autouse=True)
+async def _discard_test_events(database_url: str) -> AsyncIterator[None]:
+    """Tests write to intake's real outbox; drop those rows so no relay publishes them."""
+    from intake.tables import outbox as intake_outbox
+    from ticketing_common.testing.fixtures import outbox_rows_discarded
+
+    async with outbox_rows_discarded(database_url, intake_outbox):
+        yield

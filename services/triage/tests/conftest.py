@@ -193,3 +193,13 @@ async def client(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://triage") as http:
             yield http
+
+
+@pytest.fixture(autouse=True)
+async def _discard_test_events(database_url: str) -> AsyncIterator[None]:
+    """Tests write to triage's real outbox; drop those rows so no relay publishes them."""
+    from ticketing_common.testing.fixtures import outbox_rows_discarded
+    from triage.tables import outbox as triage_outbox
+
+    async with outbox_rows_discarded(database_url, triage_outbox):
+        yield

@@ -114,7 +114,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _validation_detail(error: Mapping[str, Any]) -> dict[str, Any]:
     location = [str(part) for part in error.get("loc", ())]
-    message = str(error.get("msg", "invalid value"))
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     if error.get("type") == "json_invalid":
         # loc is ("body", <character offset>): name the body and say where parsing stopped.
         reason = (error.get("ctx") or {}).get("error", "")

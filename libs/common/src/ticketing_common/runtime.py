@@ -34,11 +34,20 @@ class Startable(Protocol):
     async def start(self) -> None: ...
 
 
-async def start_with_retry(client: Startable, *, what: str, deadline_seconds: float = 120) -> None:
-    """Start a Kafka client, retrying with backoff until the deadline (broker may be booting)."""
+class StartCancelledError(Exception):
+    """Shutdown was requested before a Kafka client could connect."""
+
+
+async def start_with_retry(
+    client: Startable, *, what: str, stop: asyncio.Event, deadline_seconds: float = 120
+) -> None:
+    """Start a Kafka client, retrying with backoff until the deadline (broker may be booting).
+
+    A shutdown request ends the wait at once (raises StartCancelledError).
+    """
     deadline = time.monotonic() + deadline_seconds
     delay = 0.5
-    while True:
+    while not stop.is_set():
         try:
             await client.start()
             return
@@ -46,8 +55,11 @@ async def start_with_retry(client: Startable, *, what: str, deadline_seconds: fl
             if time.monotonic() + delay > deadline:
                 raise
             log.warning("%s cannot reach Kafka yet (%s); retrying", what, type(error).__name__)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            except TimeoutError:
+                delay = min(delay * 2, 5.0)
+    raise StartCancelledError(f"{what}: shutdown requested before Kafka answered")
 
 
 def idempotent_producer(settings: ServiceSettings) -> AIOKafkaProducer:
@@ -66,19 +78,21 @@ async def run_relay(settings: ServiceSettings, tables: OutboxTables, stop: async
     """Publish the service's outbox until stopped."""
     engine = create_engine(settings)
     producer = idempotent_producer(settings)
-    await start_with_retry(producer, what="outbox relay")
-    relay = OutboxRelay(
-        tables=tables,
-        session_factory=create_session_factory(engine),
-        producer=producer,
-        service=settings.service_name,
-    )
-    loop = RelayLoop(
-        relay, listen_dsn=asyncpg_dsn(settings.database_url), channel=tables.notify_channel
-    )
-    log.info("outbox relay started for schema %s", tables.schema)
     try:
+        await start_with_retry(producer, what="outbox relay", stop=stop)
+        relay = OutboxRelay(
+            tables=tables,
+            session_factory=create_session_factory(engine),
+            producer=producer,
+            service=settings.service_name,
+        )
+        loop = RelayLoop(
+            relay, listen_dsn=asyncpg_dsn(settings.database_url), channel=tables.notify_channel
+        )
+        log.info("outbox relay started for schema %s", tables.schema)
         await loop.run(stop)
+    except StartCancelledError:
+        log.info("outbox relay stopped before Kafka answered")
     finally:
         await producer.stop()
         await engine.dispose()
@@ -103,8 +117,6 @@ async def run_consumer(
         enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
-    await start_with_retry(dead_letters, what="dead-letter producer")
-    await start_with_retry(consumer, what="consumer")
     processor = EventProcessor(
         config=ConsumerConfig(
             service=settings.service_name,
@@ -116,9 +128,13 @@ async def run_consumer(
         handlers=handlers(sessions),
         dead_letters=dead_letters,
     )
-    log.info("consumer started in group %s", settings.consumer_group)
     try:
+        await start_with_retry(dead_letters, what="dead-letter producer", stop=stop)
+        await start_with_retry(consumer, what="consumer", stop=stop)
+        log.info("consumer started in group %s", settings.consumer_group)
         await consume(consumer, processor, stop)
+    except StartCancelledError:
+        log.info("consumer stopped before Kafka answered")
     finally:
         await consumer.stop()
         await dead_letters.stop()

@@ -102,9 +102,7 @@ def _known_customer(contracts: ContractBook, customer: str) -> None:
     try:
         contracts.customer(customer)
     except UnknownCustomerError as error:
-        raise DomainError(
-            404, "unknown_customer", f"{error}: not in the contracts file"
-        ) from error
+        raise DomainError(404, "unknown_customer", f"{error}: not in the contracts file") from error
 
 
 async def _month_facts(

@@ -1,1 +1,3 @@
-"""The sla-timer service."""
+"""The sla-timer service: response and resolution clocks in covered time, durable timers."""
+
+__version__ = "0.1.0"

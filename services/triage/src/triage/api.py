@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from ticketing_common.app import DomainError
 from ticketing_common.events import Channel, Priority, RequestClass, SupportLine
@@ -25,7 +26,9 @@ def _request_class(value: Any) -> Any:
     """Refuse anything but 1..6 or null with one message naming the allowed values."""
     if value is None or (type(value) is int and 1 <= value <= 6):
         return value
-    raise ValueError(f"{CLASS_RULE}; got {value!r}")
+    raise PydanticCustomError(
+        "invalid_request_class", f"{CLASS_RULE}; got {{value}}", {"value": repr(value)}
+    )
 
 
 ClassChoice = Annotated[

@@ -7,6 +7,7 @@ from `ticketing_common.testing.infra`, so they run against whatever infrastructu
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from uuid import uuid4
 
 import pytest
@@ -14,9 +15,10 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from ticketing_common.outbox import OutboxTables
 from ticketing_common.testing.pipeline import Pipeline
 
 
@@ -74,3 +76,22 @@ def tracer_provider() -> Iterator[TracerProvider]:
     trace.set_tracer_provider(provider)
     yield provider
     provider.shutdown()
+
+
+@asynccontextmanager
+async def outbox_rows_discarded(database_url: str, tables: OutboxTables) -> AsyncIterator[None]:
+    """Delete the outbox rows written inside the block, so no relay ever publishes test events.
+
+    Service tests write to the service's real outbox; without this a later `make run` would
+    publish their events about made-up tickets to the shared topic.
+    """
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            statement = select(func.coalesce(func.max(tables.outbox.c.id), 0))
+            high_water = int((await connection.execute(statement)).scalar_one())
+        yield
+        async with engine.begin() as connection:
+            await connection.execute(tables.outbox.delete().where(tables.outbox.c.id > high_water))
+    finally:
+        await engine.dispose()
