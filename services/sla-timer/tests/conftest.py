@@ -2,7 +2,8 @@
 the real EventProcessor, timers fired with a FakeClock, the app in-process.
 
 The fake clock starts ten years ahead, so that a system running on the same database never
-fires these tests' timers with its real clock; each test drains whatever is due before it.
+fires these tests' timers with its real clock; each test drains whatever is due before it and
+settles its own timers after it, and its outbox rows are discarded.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from ticketing_common.events import (
 )
 from ticketing_common.migrations import upgrade_head_async
 from ticketing_common.outbox import OutboxWriter
+from ticketing_common.testing.fixtures import outbox_rows_discarded
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1]
 REPO_ROOT = SERVICE_ROOT.parents[1]
@@ -252,6 +254,8 @@ async def harness(sla_settings: SlaTimerSettings, fake_clock: FakeClock) -> Asyn
     built = Harness(sessions, processor, writer, fake_clock, dead_letters)
     await built.fire()  # leftovers of earlier runs, so each test sees only its own timers
     yield built
+    built.clock.advance(timedelta(days=2))  # settle this test's remaining timers
+    await built.fire()
     await engine.dispose()
 
 
@@ -265,3 +269,10 @@ async def client(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://sla-timer") as http:
             yield http
+
+
+@pytest.fixture(autouse=True)
+async def _discard_test_events(database_url: str) -> AsyncIterator[None]:
+    """Tests write to sla-timer's real outbox; drop those rows so no relay publishes them."""
+    async with outbox_rows_discarded(database_url, outbox):
+        yield

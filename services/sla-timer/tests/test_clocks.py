@@ -19,15 +19,13 @@ from sla_timer.clocks import (
     arm,
     breach,
     catch_up,
-    elapsed_at,
     fire,
     meet,
     pause,
-    remaining_at,
     resume,
     retarget,
-    timers_for,
 )
+from sla_timer.readings import elapsed_at, remaining_at, timers_for
 from ticketing_common.contracts import load_contracts
 from ticketing_common.events import ClockKind
 

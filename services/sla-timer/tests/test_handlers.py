@@ -169,6 +169,23 @@ async def test_resolution_meets_the_resolution_clock_only(harness: Harness) -> N
     assert breach["clock"] == "response"  # no agent reply: the response clock kept running
 
 
+async def test_resolving_a_waiting_ticket_meets_resolution_and_resumes_response(
+    harness: Harness,
+) -> None:
+    ticket_id, received = await harness.open_ticket()
+    await harness.move(ticket_id, "new", "open", received + SECOND)  # no clock cares
+    assert await harness.emitted_types(ticket_id) == ["sla.armed", "sla.armed"]
+    await harness.move(ticket_id, "open", "waiting_on_customer", received + SECOND)
+    await harness.move(ticket_id, "waiting_on_customer", "resolved", received + 10 * SECOND)
+    events = (await harness.emitted(ticket_id))[4:]
+    assert [(e.type, e.data["clock"]) for e in events] == [
+        ("sla.resumed", "response"),  # resolving is not a reply: the response clock runs on
+        ("sla.met", "resolution"),
+    ]
+    assert instant(events[0].data["deadline"]) == received + 13 * SECOND
+    assert events[1].data["elapsed_seconds"] == 1  # the wait does not count
+
+
 async def test_reclassification_rearms_with_the_new_targets_from_reception(
     harness: Harness, new_id: Callable[[], str]
 ) -> None:

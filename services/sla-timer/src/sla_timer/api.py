@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field
 from sla_timer import store
 from sla_timer.business_hours import Calendar
 from sla_timer.calendars import Calendars
-from sla_timer.clocks import ClockState, SlaClock, elapsed_at, remaining_at
+from sla_timer.clocks import ClockState, SlaClock
+from sla_timer.readings import elapsed_at, remaining_at
 from ticketing_common.app import DomainError
 from ticketing_common.clock import Clock
 from ticketing_common.events import ClockKind

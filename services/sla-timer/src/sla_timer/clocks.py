@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from math import floor
+from typing import Any
 
 from sla_timer.business_hours import (
     Calendar,
@@ -238,9 +239,8 @@ def retarget(
     # sla.armed carries a deadline: for a paused clock, the one it would have if resumed now.
     if target_seconds <= used:  # the new target ran out before the pause
         ran_out = _schedule(paused, calendar)
-        return Transition(paused, (Change(ChangeKind.ARMED, ran_out, at),)).then(
-            lambda c: breach(ran_out, at)
-        )
+        armed = Transition(ran_out, (Change(ChangeKind.ARMED, ran_out, at),))
+        return armed.then(lambda c: breach(c, at))
     projected = _resumed(paused, at, calendar)
     return Transition(paused, (Change(ChangeKind.ARMED, projected, at),))
 
@@ -259,51 +259,7 @@ def fire(clock: SlaClock, timer: TimerKind, *, fire_at: datetime, now: datetime)
 
 def breach(clock: SlaClock, at: datetime) -> Transition:
     """The clock ran out; detected at `at`. Its whole target counts as used."""
-    breached = replace(
-        clock,
-        state=ClockState.BREACHED,
-        breached_at=at,
-        elapsed_seconds=clock.target,
-        paused_at=None,
-        remaining_seconds=None,
-    )
-    return Transition(breached, (Change(ChangeKind.BREACHED, breached, at),))
-
-
-def timers_for(clock: SlaClock) -> list[tuple[TimerKind, datetime]]:
-    """The timers a clock needs: a running clock has a breach timer and, until warned, a warning."""
-    if clock.state is not ClockState.RUNNING:
-        return []
-    assert clock.deadline is not None
-    assert clock.warning_at is not None
-    due = [(TimerKind.BREACH, clock.deadline)]
-    if clock.warned_at is None:
-        due.insert(0, (TimerKind.WARNING, clock.warning_at))
-    return due
-
-
-def elapsed_at(clock: SlaClock, now: datetime, calendar: Calendar) -> int | None:
-    """Covered seconds counted against the target by `now`; None when not in the SLA."""
-    if clock.state is ClockState.RUNNING:
-        counted = covered(calendar, clock.started_at, now) - clock.paused_seconds
-        return max(counted, 0)
-    if clock.state is ClockState.PAUSED:
-        assert clock.remaining_seconds is not None
-        return clock.target - clock.remaining_seconds
-    return clock.elapsed_seconds
-
-
-def remaining_at(clock: SlaClock, now: datetime, calendar: Calendar) -> int | None:
-    """Covered seconds left at `now` (frozen while paused, 0 once breached)."""
-    if clock.state is ClockState.RUNNING:
-        assert clock.deadline is not None
-        return covered(calendar, now, clock.deadline)
-    if clock.state is ClockState.PAUSED:
-        return clock.remaining_seconds
-    if clock.state is ClockState.MET:
-        assert clock.elapsed_seconds is not None
-        return clock.target - clock.elapsed_seconds
-    return 0 if clock.state is ClockState.BREACHED else None
+    return _stop(clock, ChangeKind.BREACHED, at, breached_at=at, elapsed_seconds=clock.target)
 
 
 def _schedule(clock: SlaClock, calendar: Calendar) -> SlaClock:
@@ -326,15 +282,14 @@ def _resumed(clock: SlaClock, at: datetime, calendar: Calendar) -> SlaClock:
 
 
 def _met(clock: SlaClock, at: datetime, elapsed: int) -> Transition:
-    met = replace(
-        clock,
-        state=ClockState.MET,
-        met_at=at,
-        elapsed_seconds=max(elapsed, 0),
-        paused_at=None,
-        remaining_seconds=None,
-    )
-    return Transition(met, (Change(ChangeKind.MET, met, at),))
+    return _stop(clock, ChangeKind.MET, at, met_at=at, elapsed_seconds=max(elapsed, 0))
+
+
+def _stop(clock: SlaClock, kind: ChangeKind, at: datetime, **outcome: Any) -> Transition:
+    """Met or breached for good: no pause, no remaining time, no timers."""
+    state = ClockState.MET if kind is ChangeKind.MET else ClockState.BREACHED
+    stopped = replace(clock, state=state, paused_at=None, remaining_seconds=None, **outcome)
+    return Transition(stopped, (Change(kind, stopped, at),))
 
 
 def _not_applicable(clock: SlaClock, request_class: int) -> SlaClock:

@@ -16,7 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sla_timer.clocks import ClockState, SlaClock, TicketFacts, TimerKind, timers_for
+from sla_timer.clocks import ClockState, SlaClock, TicketFacts, TimerKind
+from sla_timer.readings import timers_for
 from sla_timer.tables import clocks, tickets, timers
 from ticketing_common.events import ClockKind
 
@@ -93,7 +94,9 @@ async def get_ticket(
 
 
 async def update_ticket(ticket_id: str, *, session: AsyncSession, **changes: Any) -> None:
-    """Change some columns of a ticket."""
+    """Change some columns of a ticket (none is fine)."""
+    if not changes:
+        return
     await session.execute(update(tickets).where(tickets.c.id == ticket_id).values(**changes))
 
 
