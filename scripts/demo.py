@@ -135,7 +135,7 @@ def send_demo_traffic(urls: dict[str, str]) -> None:
             "POST",
             f"{urls['escalation']}/tickets/{vendor_ticket['id']}/escalations",
             {
-                "vendor_id": "hosting",
+                "vendor_id": "selectel",
                 "reason": "datacenter outage at the provider",
                 "actor": "demo",
             },
@@ -152,7 +152,14 @@ def send_demo_traffic(urls: dict[str, str]) -> None:
             flush=True,
         )
     if escalation is not None:
-        print(f"  escalated {vendor_ticket['id']} to a vendor: {escalation}", flush=True)
+        vendor = escalation["engaged_vendor"]["vendor_id"]
+        print(f"  {vendor_ticket['id']} handed to vendor {vendor} (line 4)", flush=True)
     month = time.strftime("%Y-%m", time.gmtime())
     report = call("GET", f"{urls['reporting']}/reports/monthly?customer=acme-shop&month={month}")
-    print(f"\n  monthly report acme-shop {month}: {json.dumps(report)[:400]}...", flush=True)
+    response = report["sla"]["response"]
+    print(
+        f"\n  monthly report, acme-shop {month}: {report['tickets_total']} tickets; "
+        f"by class {report['by_class']}; response SLA met {response['met']}, "
+        f"breached {response['breached']}; escalations {report['escalations']['total']}",
+        flush=True,
+    )

@@ -60,17 +60,24 @@ def service_env(service: Service, args: argparse.Namespace) -> dict[str, str]:
 
 
 def migrate(args: argparse.Namespace) -> None:
-    """Run every service's migrations (a separate step, never at app start-up)."""
-    for service in SERVICES:
-        started = time.monotonic()
-        subprocess.run(
+    """Run every service's migrations (a separate step, never at app start-up), in parallel:
+    each service has its own schema and alembic takes a lock per schema."""
+    started = time.monotonic()
+    running = {
+        service.name: subprocess.Popen(
             [sys.executable, "-m", service.module, "migrate"],
             env=service_env(service, args),
             cwd=ROOT,
-            check=True,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
-        print(f"  migrated {service.name:<11} {time.monotonic() - started:5.1f} s", flush=True)
+        for service in SERVICES
+    }
+    for name, process in running.items():
+        _, errors = process.communicate()
+        if process.returncode != 0:
+            raise SystemExit(f"migrating {name} failed:\n{errors.decode()}")
+        print(f"  migrated {name:<11} {time.monotonic() - started:5.1f} s", flush=True)
 
 
 def start(args: argparse.Namespace) -> Processes:
@@ -124,7 +131,13 @@ def base_url(service: Service, args: argparse.Namespace) -> str:
 
 
 def stop(processes: Processes) -> None:
-    """SIGTERM every process (they finish in-flight work), then SIGKILL stragglers."""
+    """SIGTERM every process (they finish in-flight work), then SIGKILL stragglers.
+
+    Further Ctrl-C or SIGTERM are ignored meanwhile: a terminal and `uv run` both deliver
+    the same Ctrl-C, and a second one must not abandon the children half-stopped.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for _, process in processes:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -191,7 +204,10 @@ def main() -> None:
         if args.demo:
             from demo import send_demo_traffic
 
-            send_demo_traffic({s.name: base_url(s, args) for s in SERVICES})
+            try:
+                send_demo_traffic({s.name: base_url(s, args) for s in SERVICES})
+            except (RuntimeError, OSError) as error:  # the system keeps running for a look
+                print(f"  demo traffic stopped early: {error}", flush=True)
         print_guide(args)
         while all(process.poll() is None for _, process in processes):
             time.sleep(0.5)
