@@ -215,14 +215,18 @@ def new_id() -> Callable[[], str]:
 
 
 @pytest.fixture
-async def sla_settings(database_url: str, kafka_bootstrap_servers: str) -> SlaTimerSettings:
+async def sla_settings(
+    database_url: str, kafka_bootstrap_servers: str
+) -> AsyncIterator[SlaTimerSettings]:
     """Settings pointing at the test infrastructure, with the schema migrated."""
     await upgrade_head_async(alembic_ini=SERVICE_ROOT / "alembic.ini", database_url=database_url)
-    return SlaTimerSettings(
-        database_url=database_url,
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        contracts_path=CONTRACTS,
-    )
+    # Tests write to the service's real outbox; drop those rows so no relay publishes them.
+    async with outbox_rows_discarded(database_url, outbox):
+        yield SlaTimerSettings(
+            database_url=database_url,
+            kafka_bootstrap_servers=kafka_bootstrap_servers,
+            contracts_path=CONTRACTS,
+        )
 
 
 @pytest.fixture
@@ -269,10 +273,3 @@ async def client(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://sla-timer") as http:
             yield http
-
-
-@pytest.fixture(autouse=True)
-async def _discard_test_events(database_url: str) -> AsyncIterator[None]:
-    """Tests write to sla-timer's real outbox; drop those rows so no relay publishes them."""
-    async with outbox_rows_discarded(database_url, outbox):
-        yield

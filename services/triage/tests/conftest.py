@@ -20,11 +20,13 @@ from ticketing_common.consumer import ConsumerConfig, EventProcessor, RetryPolic
 from ticketing_common.envelope import CloudEvent, from_value, new_envelope, to_record
 from ticketing_common.events import Channel, TicketCreated
 from ticketing_common.migrations import upgrade_head_async
+from ticketing_common.testing.fixtures import outbox_rows_discarded
 from ticketing_common.testing.infra import TopicFactory
 from triage.app import build_deps, create_app
 from triage.handlers import handlers
 from triage.settings import TriageSettings
 from triage.tables import outbox, processed_events
+from triage.tables import outbox as _outbox
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1]
 REPO_ROOT = SERVICE_ROOT.parents[1]
@@ -107,14 +109,18 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def triage_settings(database_url: str, kafka_bootstrap_servers: str) -> TriageSettings:
+async def triage_settings(
+    database_url: str, kafka_bootstrap_servers: str
+) -> AsyncIterator[TriageSettings]:
     """Settings pointing at the test infrastructure, with the schema migrated."""
     await upgrade_head_async(alembic_ini=SERVICE_ROOT / "alembic.ini", database_url=database_url)
-    return TriageSettings(
-        database_url=database_url,
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        contracts_path=REPO_ROOT / "config" / "contracts.yaml",
-    )
+    # Tests write to the service's real outbox; drop those rows so no relay publishes them.
+    async with outbox_rows_discarded(database_url, _outbox):
+        yield TriageSettings(
+            database_url=database_url,
+            kafka_bootstrap_servers=kafka_bootstrap_servers,
+            contracts_path=REPO_ROOT / "config" / "contracts.yaml",
+        )
 
 
 @pytest.fixture
@@ -193,13 +199,3 @@ async def client(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://triage") as http:
             yield http
-
-
-@pytest.fixture(autouse=True)
-async def _discard_test_events(database_url: str) -> AsyncIterator[None]:
-    """Tests write to triage's real outbox; drop those rows so no relay publishes them."""
-    from ticketing_common.testing.fixtures import outbox_rows_discarded
-    from triage.tables import outbox as triage_outbox
-
-    async with outbox_rows_discarded(database_url, triage_outbox):
-        yield
