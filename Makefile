@@ -3,9 +3,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export PATH := $(HOME)/.local/bin:$(PATH)
+# Every service role is its own Python process; caching bytecode keeps their start-up quick.
+unexport PYTHONDONTWRITEBYTECODE
 INFRA := uv run --frozen python scripts/infra.py
 
-.PHONY: help setup infra-up infra-down infra-status lint typecheck schemas schemas-check test run bench
+.PHONY: help setup infra-up infra-down infra-status lint typecheck schemas schemas-check test run bench bench-pipeline
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -42,5 +44,8 @@ test: setup ## set up everything, run lint, types and all tests, stop what it st
 run: setup ## infrastructure, migrations, every service, demo traffic
 	bash scripts/run.sh
 
-bench: setup ## benchmarks (needs infra-up)
+bench: setup ## Kafka ceiling benchmark (needs infra-up)
 	uv run --frozen python bench/kafka_ceiling.py
+
+bench-pipeline: setup ## whole-system latency and throughput at several rates (needs infra-up)
+	uv run --frozen python bench/pipeline.py

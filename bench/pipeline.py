@@ -2,9 +2,10 @@
 
 Starts the whole stack (scripts/stack.py) on a fresh topic and spare ports, posts tickets to
 intake at each requested rate, and watches the topic for each ticket's `ticket.triaged` and
-first `sla.armed`. Latency = time the event is seen on the topic - time intake answered 201
-(same process, monotonic clock). Sustained tickets/s = tickets armed / (last armed - first
-accepted). The baseline is one raw aiokafka run of bench/kafka_ceiling.py in this same run.
+first `sla.armed`. Latency = wall-clock time the event is seen on the topic - intake's
+`received_at` (its commit time), both on this machine, so a busy benchmark client cannot
+delay "accepted". Sustained tickets/s = tickets armed / (last armed - first accepted). The
+baseline is one raw aiokafka run of bench/kafka_ceiling.py in this same run.
 Usage: uv run python bench/pipeline.py [--rates 10,25,50] [--seconds 15]
 """
 
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from uuid import uuid4
 
@@ -38,13 +40,13 @@ BODIES = (
     "Every page of the shop returns error 500 since the last release.",
     "Checkout takes 40 seconds and customers abandon their carts.",
     "Подскажите, как выгрузить список заказов за прошлый месяц?",
-    "Сервер не отвечает, загрузка процессора 100%, сайт недоступен.",
+    "На сайте взломали админку и разместили вредоносный код, нужна помощь.",
 )
 
 
 @dataclass
 class Watch:
-    """When each ticket was accepted, triaged and armed (monotonic seconds)."""
+    """When each ticket was accepted, triaged and armed (wall-clock seconds, one machine)."""
 
     accepted: dict[str, float] = field(default_factory=dict)
     triaged: dict[str, float] = field(default_factory=dict)
@@ -55,7 +57,7 @@ async def watch_topic(consumer: AIOKafkaConsumer, watch: Watch, stop: asyncio.Ev
     """Record the first time each ticket's triaged and armed events are seen."""
     while not stop.is_set():
         for records in (await consumer.getmany(timeout_ms=100)).values():
-            now = time.monotonic()
+            now = time.time()  # wall clock, comparable with intake's received_at
             for record in records:
                 event = from_value(record.value)
                 if event.type == "ticket.triaged":
@@ -91,7 +93,9 @@ async def post_one(client: httpx.AsyncClient, watch: Watch, n: int) -> None:
         },
     )
     response.raise_for_status()
-    watch.accepted[response.json()["id"]] = time.monotonic()
+    ticket = response.json()
+    # Intake's own commit time, so a busy benchmark client does not delay "accepted".
+    watch.accepted[ticket["id"]] = datetime.fromisoformat(ticket["received_at"]).timestamp()
 
 
 def latencies_ms(watch: Watch, seen: dict[str, float]) -> dict[str, float | None]:

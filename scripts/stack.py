@@ -80,6 +80,11 @@ def migrate(args: argparse.Namespace) -> None:
         print(f"  migrated {name:<11} {time.monotonic() - started:5.1f} s", flush=True)
 
 
+def metrics_port(service: Service, role: str, args: argparse.Namespace) -> int:
+    """Where a worker role serves Prometheus metrics (APIs serve them on /metrics)."""
+    return 9100 + 10 * SERVICES.index(service) + service.roles.index(role) + args.port_offset
+
+
 def start(args: argparse.Namespace) -> Processes:
     """Start every role of every service, each with its own log file."""
     LOGS.mkdir(parents=True, exist_ok=True)
@@ -87,9 +92,12 @@ def start(args: argparse.Namespace) -> Processes:
     for service in SERVICES:
         for role in service.roles:
             log = (LOGS / f"{service.name}-{role}.log").open("ab")
+            env = service_env(service, args)
+            if role != "api":
+                env["METRICS_PORT"] = str(metrics_port(service, role, args))
             process = subprocess.Popen(
                 [sys.executable, "-m", service.module, role],
-                env=service_env(service, args),
+                env=env,
                 cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -167,8 +175,14 @@ def print_guide(args: argparse.Namespace) -> None:
     """Where to look once everything runs."""
     urls = {s.name: base_url(s, args) for s in SERVICES}
     print("\nThe system is running. Where to look:", flush=True)
-    for name, url in urls.items():
-        print(f"  {name:<11} {url}/docs   (metrics: {url}/metrics)")
+    for service in SERVICES:
+        url = urls[service.name]
+        workers = ", ".join(
+            f"{role} :{metrics_port(service, role, args)}"
+            for role in service.roles
+            if role != "api"
+        )
+        print(f"  {service.name:<11} {url}/docs   metrics: {url}/metrics; {workers}")
     print(
         "\nTry:\n"
         f"  curl -s {urls['intake']}/tickets -H 'content-type: application/json' -d "

@@ -152,3 +152,19 @@ async def test_a_ticket_answered_in_time_is_met(stack: Any) -> None:
         await wait_until(
             report_counts_the_met_response, timeout=30, message="report counts the met response"
         )
+
+
+async def test_worker_roles_serve_prometheus_metrics(stack: Any) -> None:
+    # scripts/stack.py: worker metrics on 9100 + 10 * service index + role index + port offset;
+    # sla-timer is the third service and its consumer the second role.
+    consumer_metrics = f"http://127.0.0.1:{9100 + 20 + 1 + 100}/metrics"
+    async with httpx.AsyncClient(timeout=10) as http:
+        await http.post(f"{stack.urls['intake']}/tickets", json=ticket_body(QUESTION))
+
+        async def consumer_counts_applied_events() -> bool:
+            text = (await http.get(consumer_metrics)).text
+            return 'outcome="applied"' in text and 'service="sla-timer"' in text
+
+        await wait_until(
+            consumer_counts_applied_events, timeout=30, message="consumer metrics count events"
+        )

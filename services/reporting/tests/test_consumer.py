@@ -9,7 +9,7 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from reporting.handlers import handler_map
+from reporting.handlers import HANDLERS
 from reporting.settings import ReportingSettings
 from reporting.tables import processed_events
 from ticketing_common.events import AuthorKind, Channel
@@ -59,7 +59,7 @@ async def test_run_consumer_projects_the_topic_and_ignores_a_republished_event(
 
     stop = asyncio.Event()
     consumer = asyncio.create_task(
-        run_consumer(settings, processed=processed_events, handlers=handler_map, stop=stop)
+        run_consumer(settings, processed=processed_events, handlers=HANDLERS, stop=stop)
     )
     params = {"customer": "acme-shop", "month": f"{year:04d}-{month:02d}"}
 

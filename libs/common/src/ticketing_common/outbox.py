@@ -80,6 +80,9 @@ def define_outbox_tables(metadata: MetaData) -> OutboxTables:
     return OutboxTables(outbox=outbox, sequences=sequences)
 
 
+_NOTIFIED = "ticketing_outbox_notified"
+
+
 @dataclass(frozen=True)
 class EventContext:
     """Who an event is about and what caused it."""
@@ -124,7 +127,11 @@ class OutboxWriter:
                 headers={name: raw.decode() for name, raw in record.headers},
             )
         )
-        await session.execute(select(func.pg_notify(self._tables.notify_channel, "")))
+        transaction = session.sync_session.get_transaction()
+        if session.info.get(_NOTIFIED) is not transaction:
+            # One NOTIFY per transaction wakes the relay; PostgreSQL delivers it at commit.
+            await session.execute(select(func.pg_notify(self._tables.notify_channel, "")))
+            session.info[_NOTIFIED] = transaction
         return envelope
 
     async def _next_sequence(self, session: AsyncSession, key: str) -> int:

@@ -15,7 +15,6 @@ from typing import Protocol
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ticketing_common.consumer import ConsumerConfig, EventProcessor, Handler, consume
 from ticketing_common.db import create_engine, create_session_factory
@@ -24,8 +23,6 @@ from ticketing_common.outbox import OutboxRelay, OutboxTables, RelayLoop, asyncp
 from ticketing_common.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
-
-HandlerFactory = Callable[[async_sessionmaker[AsyncSession]], Mapping[type[Event], Handler]]
 
 
 class Startable(Protocol):
@@ -102,7 +99,7 @@ async def run_consumer(
     settings: ServiceSettings,
     *,
     processed: Table,
-    handlers: HandlerFactory,
+    handlers: Mapping[type[Event], Handler],
     stop: asyncio.Event,
 ) -> None:
     """Apply the service's event handlers to the ticket-events topic until stopped."""
@@ -125,7 +122,7 @@ async def run_consumer(
         ),
         session_factory=sessions,
         processed=processed,
-        handlers=handlers(sessions),
+        handlers=handlers,
         dead_letters=dead_letters,
     )
     try:

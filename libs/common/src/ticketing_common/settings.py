@@ -68,6 +68,13 @@ class ServiceSettings(BaseSettings):
     )
     http_host: str = "0.0.0.0"  # listen on all interfaces inside the pod
     http_port: int = 8000
+    metrics_port: int | None = Field(
+        default=None,
+        validation_alias=_shared("METRICS_PORT"),
+        ge=1,
+        le=65535,
+        description="Where a worker role (consumer, relay, timer) serves Prometheus metrics",
+    )
     consumer_group: str = Field(
         default="", description="Kafka consumer group; defaults to `ticketing-<service_name>`"
     )

@@ -1,54 +1,28 @@
 """Escalation's entrypoints: `python -m escalation api|consumer|relay|migrate`."""
 
-from __future__ import annotations
-
-import argparse
-import asyncio
 from pathlib import Path
-
-import uvicorn
 
 from escalation.app import build_deps, create_app
 from escalation.handlers import handlers
 from escalation.settings import EscalationSettings
 from escalation.tables import outbox, processed_events
-from ticketing_common.logs import configure_logging
-from ticketing_common.migrations import upgrade_head
-from ticketing_common.runtime import run_consumer, run_relay, until_signalled
+from ticketing_common.entrypoints import consumer_role, relay_role, run_service
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
 def main() -> None:
     """Run one role of the service."""
-    parser = argparse.ArgumentParser(prog="escalation")
-    parser.add_argument("role", choices=["api", "consumer", "relay", "migrate"])
-    role = parser.parse_args().role
-    settings = EscalationSettings()
-    configure_logging(settings.service_name, settings.log_level)
-    if role == "api":
-        uvicorn.run(
-            create_app(settings),
-            host=settings.http_host,
-            port=settings.http_port,
-            log_config=None,
-        )
-    elif role == "consumer":
-        deps = build_deps(settings)
-        asyncio.run(
-            until_signalled(
-                lambda stop: run_consumer(
-                    settings,
-                    processed=processed_events,
-                    handlers=lambda _sessions: handlers(deps),
-                    stop=stop,
-                )
-            )
-        )
-    elif role == "relay":
-        asyncio.run(until_signalled(lambda stop: run_relay(settings, outbox, stop)))
-    else:
-        upgrade_head(alembic_ini=ALEMBIC_INI, database_url=settings.database_url)
+    run_service(
+        "escalation",
+        settings=EscalationSettings,
+        app=create_app,
+        workers={
+            "consumer": consumer_role(processed_events, lambda s: handlers(build_deps(s))),
+            "relay": relay_role(outbox),
+        },
+        alembic_ini=ALEMBIC_INI,
+    )
 
 
 if __name__ == "__main__":

@@ -1,41 +1,24 @@
 """Intake's entrypoints: `python -m intake api|relay|migrate`."""
 
-from __future__ import annotations
-
-import argparse
-import asyncio
 from pathlib import Path
-
-import uvicorn
 
 from intake.app import create_app
 from intake.settings import IntakeSettings
 from intake.tables import outbox
-from ticketing_common.logs import configure_logging
-from ticketing_common.migrations import upgrade_head
-from ticketing_common.runtime import run_relay, until_signalled
+from ticketing_common.entrypoints import relay_role, run_service
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
 def main() -> None:
     """Run one role of the service."""
-    parser = argparse.ArgumentParser(prog="intake")
-    parser.add_argument("role", choices=["api", "relay", "migrate"])
-    role = parser.parse_args().role
-    settings = IntakeSettings()
-    configure_logging(settings.service_name, settings.log_level)
-    if role == "api":
-        uvicorn.run(
-            create_app(settings),
-            host=settings.http_host,
-            port=settings.http_port,
-            log_config=None,
-        )
-    elif role == "relay":
-        asyncio.run(until_signalled(lambda stop: run_relay(settings, outbox, stop)))
-    else:
-        upgrade_head(alembic_ini=ALEMBIC_INI, database_url=settings.database_url)
+    run_service(
+        "intake",
+        settings=IntakeSettings,
+        app=create_app,
+        workers={"relay": relay_role(outbox)},
+        alembic_ini=ALEMBIC_INI,
+    )
 
 
 if __name__ == "__main__":

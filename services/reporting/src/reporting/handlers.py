@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting import projections, store
 from ticketing_common.consumer import Handler, PermanentError
@@ -95,8 +95,3 @@ HANDLERS: Mapping[type[Event], Handler] = {
     SlaPaused: on_sla_event,
     SlaResumed: on_sla_event,
 }
-
-
-def handler_map(sessions: async_sessionmaker[AsyncSession]) -> Mapping[type[Event], Handler]:
-    """The handlers `run_consumer` applies (they use the consumer's session, not `sessions`)."""
-    return HANDLERS
