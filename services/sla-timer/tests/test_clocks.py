@@ -18,6 +18,7 @@ from sla_timer.clocks import (
     Transition,
     arm,
     breach,
+    cancel,
     catch_up,
     fire,
     meet,
@@ -305,3 +306,22 @@ def test_a_warning_not_fired_before_a_pause_fires_right_after_the_resume() -> No
     resumed = resume(paused, s(10), ALWAYS, reason="open").clock
     assert (resumed.warning_at, resumed.deadline) == (s(9), s(11))
     assert timers_for(resumed)[0] == (TimerKind.WARNING, s(9))  # already due: fires at once
+
+
+def test_cancel_stops_running_and_paused_clocks_silently() -> None:
+    running = armed(60)
+    cancelled = cancel(running)
+    assert cancelled.clock.state is ClockState.CANCELLED
+    assert cancelled.changes == ()
+    assert cancelled.clock.deadline is None
+    assert timers_for(cancelled.clock) == []
+    paused = pause(running, s(10), ALWAYS, reason="wait").clock
+    assert cancel(paused).clock.state is ClockState.CANCELLED
+    met = meet(running, s(10), ALWAYS).clock
+    assert cancel(met).clock == met  # an outcome, once reached, stays
+
+
+def test_a_close_before_arming_cancels_at_catch_up() -> None:
+    facts = TicketFacts(closed_at=s(1))
+    caught_up = catch_up(Transition(armed(60)), facts, ALWAYS)
+    assert caught_up.clock.state is ClockState.CANCELLED

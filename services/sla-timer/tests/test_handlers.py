@@ -264,3 +264,25 @@ async def test_an_event_about_an_unknown_ticket_is_dead_lettered(
     assert await harness.apply(event, ticket_id=ticket_id) == Outcome.DEAD_LETTERED
     assert len(harness.dead_letters.sent) == 1
     assert await harness.emitted_types(ticket_id) == []
+
+
+async def test_closing_an_unresolved_ticket_cancels_its_clocks(harness: Harness) -> None:
+    ticket_id, received = await harness.open_ticket()
+    await harness.move(ticket_id, "new", "closed", received + SECOND)
+    harness.clock.set(received + 100 * SECOND)
+    await harness.fire()
+    assert await harness.emitted_types(ticket_id) == ["sla.armed", "sla.armed"]
+    assert await timer_states(harness, ticket_id, "response") == {"cancelled"}
+    assert await timer_states(harness, ticket_id, "resolution") == {"cancelled"}
+
+
+async def test_a_close_seen_before_triage_cancels_the_clocks_at_arming(
+    harness: Harness, new_id: Callable[[], str]
+) -> None:
+    ticket_id, received = new_id(), harness.clock.now()
+    await harness.create(ticket_id, received)
+    await harness.move(ticket_id, "new", "closed", received + SECOND)  # spam, closed at once
+    await harness.triage(ticket_id, received + 2 * SECOND)
+    harness.clock.set(received + 100 * SECOND)
+    await harness.fire()
+    assert "sla.breached" not in await harness.emitted_types(ticket_id)

@@ -37,6 +37,7 @@ class ClockState(StrEnum):
     MET = "met"
     BREACHED = "breached"
     NOT_APPLICABLE = "not_applicable"
+    CANCELLED = "cancelled"  # the ticket was closed while the clock ran: no outcome
 
 
 class TimerKind(StrEnum):
@@ -79,8 +80,8 @@ class SlaClock:
 
     @property
     def stopped(self) -> bool:
-        """Met and breached clocks never change again."""
-        return self.state in (ClockState.MET, ClockState.BREACHED)
+        """Met, breached and cancelled clocks never change again."""
+        return self.state in (ClockState.MET, ClockState.BREACHED, ClockState.CANCELLED)
 
     @property
     def target(self) -> int:
@@ -126,6 +127,7 @@ class TicketFacts:
     first_agent_reply_at: datetime | None = None
     resolved_at: datetime | None = None
     waiting_since: datetime | None = None
+    closed_at: datetime | None = None
 
     def stop_time(self, kind: ClockKind) -> datetime | None:
         """When this clock's stopping fact happened: first agent reply, or resolution."""
@@ -164,6 +166,8 @@ def catch_up(transition: Transition, facts: TicketFacts, calendar: Calendar) -> 
         steps.append((waiting, lambda c: pause(c, waiting, calendar, reason="waiting_on_customer")))
     if (stop := facts.stop_time(transition.clock.kind)) is not None:
         steps.append((stop, lambda c: meet(c, stop, calendar)))
+    if (closed := facts.closed_at) is not None:
+        steps.append((closed, cancel))
     for _, step in sorted(steps, key=lambda pair: pair[0]):
         transition = transition.then(step)
     return transition
@@ -199,6 +203,25 @@ def pause(clock: SlaClock, at: datetime, calendar: Calendar, *, reason: str) -> 
         warning_at=None,
     )
     return Transition(paused, (Change(ChangeKind.PAUSED, paused, at, reason),))
+
+
+def cancel(clock: SlaClock) -> Transition:
+    """Closing a ticket stops its running or paused clocks with no outcome, and silently.
+
+    A ticket closed unresolved (spam, duplicate, withdrawn) neither met nor breached its SLA;
+    the catalog has no event for that yet, so nothing is announced and its timers go.
+    """
+    if clock.state not in (ClockState.RUNNING, ClockState.PAUSED):
+        return Transition(clock)
+    cancelled = replace(
+        clock,
+        state=ClockState.CANCELLED,
+        deadline=None,
+        warning_at=None,
+        paused_at=None,
+        remaining_seconds=None,
+    )
+    return Transition(cancelled)
 
 
 def resume(clock: SlaClock, at: datetime, calendar: Calendar, *, reason: str) -> Transition:

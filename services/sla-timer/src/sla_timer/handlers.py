@@ -23,6 +23,7 @@ from sla_timer.clocks import (
     SlaClock,
     Transition,
     arm,
+    cancel,
     catch_up,
     meet,
     pause,
@@ -134,7 +135,8 @@ async def on_status_changed(
     """Resolution meets the resolution clock; waiting on the customer pauses, leaving resumes.
 
     Resolving does not stop the response clock (only an agent reply does), and reopening a
-    resolved ticket leaves a met resolution clock met.
+    resolved ticket leaves a met resolution clock met. Closing cancels clocks still running or
+    paused (an unresolved close: spam, duplicate, withdrawn), and reopening does not revive them.
     """
     ticket = await _locked_ticket(event.ticket_id, session)
     at, target = event.changed_at, event.to_status
@@ -145,6 +147,8 @@ async def on_status_changed(
         step = Transition(clock)
         if target is TicketStatus.RESOLVED and kind is ClockKind.RESOLUTION:
             step = meet(clock, at, calendar)
+        elif target is TicketStatus.CLOSED:
+            step = cancel(clock)
         elif target is TicketStatus.WAITING_ON_CUSTOMER:
             step = pause(clock, at, calendar, reason=WAITING_REASON)
         elif event.from_status is TicketStatus.WAITING_ON_CUSTOMER:
@@ -156,6 +160,8 @@ def _fact_changes(event: TicketStatusChanged) -> dict[str, datetime | None]:
     changes: dict[str, datetime | None] = {}
     if event.to_status is TicketStatus.RESOLVED:
         changes["resolved_at"] = event.changed_at
+    if event.to_status is TicketStatus.CLOSED:
+        changes["closed_at"] = event.changed_at
     if event.to_status is TicketStatus.WAITING_ON_CUSTOMER:
         changes["waiting_since"] = event.changed_at
     elif event.from_status is TicketStatus.WAITING_ON_CUSTOMER:

@@ -54,6 +54,7 @@ class TicketRow:
     first_agent_reply_at: datetime | None = None
     resolved_at: datetime | None = None
     waiting_since: datetime | None = None
+    closed_at: datetime | None = None
 
     @property
     def facts(self) -> TicketFacts:
@@ -62,6 +63,7 @@ class TicketRow:
             first_agent_reply_at=self.first_agent_reply_at,
             resolved_at=self.resolved_at,
             waiting_since=self.waiting_since,
+            closed_at=self.closed_at,
         )
 
 

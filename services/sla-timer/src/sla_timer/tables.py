@@ -42,6 +42,7 @@ tickets = Table(
     Column("first_agent_reply_at", DateTime(timezone=True)),
     Column("resolved_at", DateTime(timezone=True)),
     Column("waiting_since", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
 )
 
 clocks = Table(
@@ -65,7 +66,8 @@ clocks = Table(
     Column("elapsed_seconds", Integer),
     CheckConstraint("kind IN ('response', 'resolution')", name="kind"),
     CheckConstraint(
-        "state IN ('running', 'paused', 'met', 'breached', 'not_applicable')", name="state"
+        "state IN ('running', 'paused', 'met', 'breached', 'not_applicable', 'cancelled')",
+        name="state",
     ),
 )
 
