@@ -30,6 +30,13 @@ uv run --frozen ruff check .
 uv run --frozen ruff format --check .
 step "mypy"
 uv run --frozen mypy libs/common/src services/*/src
+step "each workspace member installs and imports on its own (no undeclared dependency)"
+for member in ticketing-common:ticketing_common.entrypoints intake:intake.__main__ \
+    triage:triage.__main__ sla-timer:sla_timer.__main__ escalation:escalation.__main__ \
+    reporting:reporting.__main__; do
+  uv run --frozen --isolated --no-dev --quiet --package "${member%%:*}" \
+    python -c "import ${member#*:}" && echo "  ${member%%:*} ok"
+done
 step "event schemas match the models"
 uv run --frozen python -m ticketing_common.schemas check
 if [[ -x scripts/check-compose.sh ]]; then

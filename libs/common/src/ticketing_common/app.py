@@ -9,8 +9,8 @@ Every 4xx/5xx body has one shape::
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from http import HTTPStatus
 from typing import Any
 
@@ -21,7 +21,8 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRouter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ticketing_common.health import Check, health_router
+from ticketing_common.db import create_engine, create_session_factory
+from ticketing_common.health import Check, KafkaProbe, database_check, health_router, kafka_check
 from ticketing_common.logs import configure_logging
 from ticketing_common.metrics import HttpMetricsMiddleware
 from ticketing_common.settings import ServiceSettings
@@ -151,3 +152,30 @@ def _phrase(status_code: int) -> str:
         return HTTPStatus(status_code).phrase
     except ValueError:
         return "Error"
+
+
+def service_lifespan(
+    settings: ServiceSettings, *, state: Callable[[], Mapping[str, Any]] | None = None
+) -> Lifespan:
+    """The lifespan every service API shares: it owns the engine and the Kafka readiness probe.
+
+    `app.state.sessions` is the session factory; `state()` adds the service's own objects
+    (handler dependencies, clock, contracts); `/readyz` checks the database and Kafka.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings)
+        kafka = KafkaProbe(settings.kafka_bootstrap_list)
+        app.state.sessions = create_session_factory(engine)
+        for name, value in (state() if state else {}).items():
+            setattr(app.state, name, value)
+        app.state.readiness_checks["database"] = database_check(engine)
+        app.state.readiness_checks["kafka"] = kafka_check(kafka)
+        try:
+            yield
+        finally:
+            await kafka.close()
+            await engine.dispose()
+
+    return lifespan

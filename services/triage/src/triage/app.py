@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
-from ticketing_common.app import build_app
+from ticketing_common.app import build_app, service_lifespan
 from ticketing_common.clock import Clock, SystemClock
 from ticketing_common.contracts import load_contracts
-from ticketing_common.db import create_engine, create_session_factory
-from ticketing_common.health import KafkaProbe, database_check, kafka_check
 from ticketing_common.outbox import OutboxWriter
 from triage import __version__
 from triage.api import router
@@ -31,28 +26,16 @@ def build_deps(settings: TriageSettings, *, clock: Clock | None = None) -> Deps:
 
 def create_app(settings: TriageSettings, *, clock: Clock | None = None) -> FastAPI:
     """Build triage's app; the lifespan owns the engine and the Kafka readiness probe."""
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings)
-        kafka = KafkaProbe(settings.kafka_bootstrap_list)
-        app.state.sessions = create_session_factory(engine)
-        app.state.deps = build_deps(settings, clock=clock)
-        app.state.readiness_checks["database"] = database_check(engine)
-        app.state.readiness_checks["kafka"] = kafka_check(kafka)
-        try:
-            yield
-        finally:
-            await kafka.close()
-            await engine.dispose()
-
     return build_app(
         title="triage",
         description="Explainable classification of support requests (class 1-6, support line, "
         "priority) in English and Russian, contract aware: automatic on ticket.created, manual "
         "override with history, and a dry run for tuning the rules.",
         version=__version__,
-        lifespan=lifespan,
+        lifespan=service_lifespan(
+            settings,
+            state=lambda: {"deps": build_deps(settings, clock=clock)},
+        ),
         routers=[router],
         settings=settings,
     )
