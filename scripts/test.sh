@@ -34,8 +34,12 @@ step "each workspace member installs and imports on its own (no undeclared depen
 for member in ticketing-common:ticketing_common.entrypoints intake:intake.__main__ \
     triage:triage.__main__ sla-timer:sla_timer.__main__ escalation:escalation.__main__ \
     reporting:reporting.__main__; do
-  uv run --frozen --isolated --no-dev --quiet --package "${member%%:*}" \
-    python -c "import ${member#*:}" && echo "  ${member%%:*} ok"
+  if ! uv run --frozen --isolated --no-dev --quiet --package "${member%%:*}" \
+      python -c "import ${member#*:}"; then
+    echo "  ${member%%:*} does not import on its own: declare its dependencies" >&2
+    exit 1
+  fi
+  echo "  ${member%%:*} ok"
 done
 step "event schemas match the models"
 uv run --frozen python -m ticketing_common.schemas check
