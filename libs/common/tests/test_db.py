@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import Column, Integer, String, Table, UniqueConstraint, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from ticketing_common.db import asyncpg_url, create_engine, create_session_factory, service_metadata
@@ -84,3 +85,18 @@ async def test_database_check_fails_when_postgres_refuses() -> None:
             await database_check(unreachable)()
     finally:
         await unreachable.dispose()
+
+
+@pytest.mark.integration
+async def test_database_errors_do_not_carry_bound_values(database_url: str) -> None:
+    settings = ServiceSettings(service_name="t", db_schema="t", database_url=database_url)
+    engine = create_engine(settings)
+    try:
+        async with engine.connect() as connection:
+            with pytest.raises(DBAPIError) as raised:
+                await connection.execute(
+                    text("SELECT :body FROM no_such_table_here"), {"body": "secret customer text"}
+                )
+    finally:
+        await engine.dispose()
+    assert "secret customer text" not in str(raised.value)

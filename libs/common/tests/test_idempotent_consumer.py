@@ -13,7 +13,7 @@ from ticketing_common.envelope import to_record
 from ticketing_common.events import MessageAdded
 from ticketing_common.outbox import OutboxRelay
 from ticketing_common.testing.pipeline import Pipeline
-from ticketing_common.testing.waiting import wait_until
+from ticketing_common.testing.waiting import read_topic, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -103,3 +103,40 @@ class _FakeRecord:
     def __init__(self, topic, partition, offset, key, value, headers) -> None:
         self.topic, self.partition, self.offset = topic, partition, offset
         self.key, self.value, self.headers = key, value, headers
+
+
+async def test_database_failures_are_dead_lettered_without_the_values(
+    pipeline: Pipeline, producer: AIOKafkaProducer
+) -> None:
+    from sqlalchemy import text
+
+    from ticketing_common.consumer import ConsumerConfig, EventProcessor, RetryPolicy
+
+    async def quotes_the_body(event: MessageAdded, *, envelope: object, session: object) -> None:
+        await session.execute(text("SELECT CAST(:body AS integer)"), {"body": event.body})  # type: ignore[attr-defined]
+
+    [written] = await pipeline.write_messages("DBERR-1", ["secret customer text"])
+    record = to_record(written)
+    processor = EventProcessor(
+        config=ConsumerConfig(
+            service="test",
+            group_id="dberr",
+            dead_letter_topic=pipeline.dead_letter_topic,
+            retry=RetryPolicy(max_attempts=1),
+        ),
+        session_factory=pipeline.sessions,
+        processed=pipeline.processed,
+        handlers={MessageAdded: quotes_the_body},
+        dead_letters=producer,
+    )
+    outcome = await processor.process(
+        _FakeRecord(pipeline.topic, 0, 0, record.key, record.value, record.headers)
+    )
+    assert outcome == Outcome.DEAD_LETTERED
+    dead = await read_topic(
+        pipeline.bootstrap_servers, pipeline.dead_letter_topic, until=lambda r: len(r) >= 1
+    )
+    reason = dict(dead[0].headers)["dlq-reason"].decode()
+    assert reason.startswith("DBAPIError: ")
+    assert "SQLSTATE" in reason
+    assert "secret customer text" not in reason

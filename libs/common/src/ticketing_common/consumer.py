@@ -19,6 +19,7 @@ from opentelemetry import trace
 from pydantic import ValidationError
 from sqlalchemy import Column, DateTime, MetaData, Table, Text, Uuid, func
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ticketing_common.envelope import CloudEvent, Event, from_value
@@ -238,6 +239,13 @@ def _first_error(error: ValidationError) -> str:
 
 
 def _describe(error: BaseException) -> str:
+    """The failure as logged and put in `dlq-reason`; database errors by class and SQLSTATE
+    only, because PostgreSQL's own messages can quote the values (message bodies, contacts)."""
+    if isinstance(error, DBAPIError):
+        # The driver's own exception (e.g. asyncpg's) sits behind SQLAlchemy's adapter.
+        driver_error = (error.orig.__cause__ if error.orig else None) or error.orig
+        sqlstate = getattr(driver_error, "sqlstate", None) or "?"
+        return f"{type(error).__name__}: {type(driver_error).__name__} (SQLSTATE {sqlstate})"
     return f"{type(error).__name__}: {error}"
 
 

@@ -41,6 +41,9 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_recycle=1800,  # below typical proxy/NAT idle cut-offs
+        # Errors must not carry bound values (message bodies, contacts) into logs and into
+        # the dead-letter headers.
+        hide_parameters=True,
         connect_args={"server_settings": {"application_name": settings.service_name}},
     )
 
