@@ -7,7 +7,6 @@ from intake.domain import (
     StatusRequest,
     next_status,
     status_after_agent_reply,
-    status_after_customer_message,
 )
 from ticketing_common.events import TicketStatus as S
 
@@ -44,8 +43,3 @@ def test_refused_moves_say_why(current: S, requested: StatusRequest, words: str)
 def test_agent_reply_opens_only_a_new_ticket() -> None:
     assert status_after_agent_reply(S.NEW) is S.OPEN
     assert status_after_agent_reply(S.WAITING_ON_CUSTOMER) is None
-
-
-def test_customer_message_ends_a_wait() -> None:
-    assert status_after_customer_message(S.WAITING_ON_CUSTOMER) is S.OPEN
-    assert status_after_customer_message(S.OPEN) is None

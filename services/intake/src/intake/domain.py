@@ -43,8 +43,3 @@ def next_status(current: TicketStatus, requested: StatusRequest) -> TicketStatus
 def status_after_agent_reply(current: TicketStatus) -> TicketStatus | None:
     """An agent answering a new ticket opens it; otherwise the status stays."""
     return TicketStatus.OPEN if current is TicketStatus.NEW else None
-
-
-def status_after_customer_message(current: TicketStatus) -> TicketStatus | None:
-    """A customer writing back ends a wait on the customer."""
-    return TicketStatus.OPEN if current is TicketStatus.WAITING_ON_CUSTOMER else None
