@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    bindparam,
     func,
     select,
 )
@@ -100,6 +101,20 @@ class OutboxWriter:
         self._tables = tables
         self._source = source
         self._topic = topic
+        # Built once: a writer runs on every command and event, so SQLAlchemy compiles these
+        # statements once and only binds values afterwards.
+        sequences = tables.sequences
+        self._next_sequence_statement = (
+            insert(sequences)
+            .values(key=bindparam("key"), last_sequence=1)
+            .on_conflict_do_update(
+                index_elements=[sequences.c.key],
+                set_={"last_sequence": sequences.c.last_sequence + 1},
+            )
+            .returning(sequences.c.last_sequence)
+        )
+        self._insert_statement = tables.outbox.insert()
+        self._notify_statement = select(func.pg_notify(tables.notify_channel, ""))
 
     async def add(
         self, session: AsyncSession, event: Event, *, context: EventContext, time: datetime
@@ -118,34 +133,26 @@ class OutboxWriter:
         )
         record = to_record(envelope, traceparent=current_traceparent())
         await session.execute(
-            self._tables.outbox.insert().values(
-                event_id=envelope.id,
-                topic=self._topic,
-                key=envelope.subject,
-                event_type=envelope.type,
-                value=record.value.decode(),
-                headers={name: raw.decode() for name, raw in record.headers},
-            )
+            self._insert_statement,
+            {
+                "event_id": envelope.id,
+                "topic": self._topic,
+                "key": envelope.subject,
+                "event_type": envelope.type,
+                "value": record.value.decode(),
+                "headers": {name: raw.decode() for name, raw in record.headers},
+            },
         )
         transaction = session.sync_session.get_transaction()
         if session.info.get(_NOTIFIED) is not transaction:
             # One NOTIFY per transaction wakes the relay; PostgreSQL delivers it at commit.
-            await session.execute(select(func.pg_notify(self._tables.notify_channel, "")))
+            await session.execute(self._notify_statement)
             session.info[_NOTIFIED] = transaction
         return envelope
 
     async def _next_sequence(self, session: AsyncSession, key: str) -> int:
-        table = self._tables.sequences
-        statement = (
-            insert(table)
-            .values(key=key, last_sequence=1)
-            .on_conflict_do_update(
-                index_elements=[table.c.key],
-                set_={"last_sequence": table.c.last_sequence + 1},
-            )
-            .returning(table.c.last_sequence)
-        )
-        return int((await session.execute(statement)).scalar_one())
+        result = await session.execute(self._next_sequence_statement, {"key": key})
+        return int(result.scalar_one())
 
 
 class Producer(Protocol):

@@ -114,15 +114,25 @@ async def load_clocks(
     return {kind: found[kind] for kind in ClockKind if kind in found}
 
 
-async def save_clock(ticket_id: str, clock: SlaClock, *, session: AsyncSession) -> None:
-    """Insert or overwrite one clock."""
-    values = {"ticket_id": ticket_id, **_columns(clock)}
-    statement = insert(clocks).values(**values)
-    statement = statement.on_conflict_do_update(
+def _clock_upsert() -> Any:
+    """Insert-or-overwrite of a clock, built once so SQLAlchemy compiles it once (hot path)."""
+    statement = insert(clocks)
+    return statement.on_conflict_do_update(
         index_elements=[clocks.c.ticket_id, clocks.c.kind],
-        set_={name: statement.excluded[name] for name in values if name not in KEY_COLUMNS},
+        set_={
+            column.name: statement.excluded[column.name]
+            for column in clocks.c
+            if column.name not in KEY_COLUMNS
+        },
     )
-    await session.execute(statement)
+
+
+_CLOCK_UPSERT = _clock_upsert()
+
+
+async def save_clock(ticket_id: str, clock: SlaClock, *, session: AsyncSession) -> None:
+    """Insert or overwrite one clock (every column is written)."""
+    await session.execute(_CLOCK_UPSERT, {"ticket_id": ticket_id, **_columns(clock)})
 
 
 async def replace_timers(
