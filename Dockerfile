@@ -11,7 +11,8 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 COPY libs/common libs/common
 COPY services services
-RUN test -n "$SERVICE" && uv sync --frozen --no-dev --package "$SERVICE"
+RUN test -n "$SERVICE" && uv sync --frozen --no-dev --package "$SERVICE" \
+    && python -m compileall -q libs/common/src services/*/src  # read-only root FS in pods
 
 FROM python:3.11-slim
 ARG SERVICE

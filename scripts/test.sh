@@ -43,6 +43,8 @@ for member in ticketing-common:ticketing_common.entrypoints intake:intake.__main
 done
 step "event schemas match the models"
 uv run --frozen python -m ticketing_common.schemas check
+step "Kubernetes manifests (drift, Kubernetes 1.33 schemas, kustomization)"
+uv run --frozen python scripts/render_k8s.py check
 if [[ -x scripts/check-compose.sh ]]; then
   step "docker-compose.yml against the compose specification"
   bash scripts/check-compose.sh
